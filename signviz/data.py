@@ -1,0 +1,760 @@
+"""Find, download, verify and preprocess the Sign Language Digits; build two-digit tasks.
+
+Where the images come from, in order:
+
+1. a folder the learner names (the ``path`` argument, else the ``SIGNVIZ_DATA_DIR``
+   environment variable): a copy of the public repository, its ``Dataset`` folder, or
+   Kaggle's ``X.npy`` + ``Y.npy``;
+2. the verified download in the cache folder (``SIGNVIZ_CACHE_DIR``, else the user
+   cache);
+3. a fresh download of the public repository, checked against a fingerprint;
+4. scikit-learn's small 8x8 handwritten digits, with a message saying why.
+
+Photos are turned into the tutorial's 64x64 grayscale arrays by `preprocess_image`,
+and the result is cached as a ``.npz`` file so the next load is instant. `make_task`
+then picks two digits and splits them into training and test sets as the tutorial does.
+"""
+
+import contextlib
+import hashlib
+import math
+import numbers
+import os
+import shutil
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pooch
+from PIL import Image
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+DATASET_COMMIT = "4b09433ef9d5c60602e8805bb54b8aa2428527f8"
+DATASET_URL = (
+    f"https://github.com/ardamavi/Sign-Language-Digits-Dataset/archive/{DATASET_COMMIT}.zip"
+)
+DATASET_FINGERPRINT = "dce3b97b234afb06dbdea67778d0e1ad5ead785e377633e727f9085b0281391f"
+DIGIT_COUNTS = (205, 206, 206, 206, 207, 207, 207, 206, 208, 204)
+"""Number of images of each digit 0..9 in the public dataset (2062 in all)."""
+KAGGLE_COLUMN_DIGITS = (9, 0, 7, 6, 1, 8, 4, 3, 2, 5)
+"""The digit of each one-hot column of Kaggle's ``Y.npy``."""
+IMAGE_SIZE = (64, 64)
+"""(height, width) of the preprocessed images, as in the tutorial."""
+DATA_DIR_VARIABLE = "SIGNVIZ_DATA_DIR"
+CACHE_DIR_VARIABLE = "SIGNVIZ_CACHE_DIR"
+URL_VARIABLE = "SIGNVIZ_DATASET_URL"
+
+_DOWNLOAD_FOLDER = f"Sign-Language-Digits-Dataset-{DATASET_COMMIT}"
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+_PREPROCESSING_VERSION = 1  # bump when preprocess_image changes, to refresh cached arrays
+_MIN_IMAGES_PER_DIGIT = 5
+_LAYOUTS = (
+    "a copy of the public repository (with image folders Dataset/0 ... Dataset/9), "
+    "its Dataset folder (with image folders 0 ... 9), or Kaggle's X.npy and Y.npy"
+)
+
+
+class DatasetError(ValueError):
+    """Something is wrong with a dataset on disk or a download; the message says what."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Images of hands showing digits, with the true digit of each.
+
+    Attributes
+    ----------
+    images : numpy.ndarray, shape (n_images, height, width), float32
+        Pixel values in [0, 1]; read-only so one copy can be shared safely.
+    digits : numpy.ndarray, shape (n_images,), int64
+        The digit 0-9 each image shows; read-only.
+    names : tuple of str, length n_images
+        Where each image came from, e.g. ``"0/IMG_1118.JPG"``, ``"X.npy[204]"`` or
+        ``"digits[17]"``.
+    source : str
+        ``"folder"``, ``"kaggle"``, ``"download"`` (the verified download in the
+        cache) or ``"fallback"`` (scikit-learn's 8x8 digits).
+    location : str or None
+        The folder the images were read from; None for the fallback.
+    message : str or None
+        For the fallback: why the real dataset is missing and how to get it.
+    """
+
+    images: np.ndarray
+    digits: np.ndarray
+    names: tuple[str, ...]
+    source: str
+    location: str | None = None
+    message: str | None = None
+
+    def __post_init__(self):
+        if self.images.ndim != 3 or not len(self.images) == len(self.digits) == len(self.names):
+            raise ValueError(
+                "a Dataset needs images of shape (n_images, height, width) and one digit "
+                f"and one name per image; got images of shape {self.images.shape}, "
+                f"{len(self.digits)} digits and {len(self.names)} names"
+            )
+        _make_read_only(self.images, self.digits)
+
+    @property
+    def is_fallback(self) -> bool:
+        """True when these are scikit-learn's 8x8 digits instead of the real photos."""
+        return self.source == "fallback"
+
+    @property
+    def image_shape(self) -> tuple[int, int]:
+        """(height, width) of every image."""
+        return self.images.shape[1:]
+
+    def counts(self) -> dict[int, int]:
+        """Number of images of each digit 0-9 (zero for a digit that is absent)."""
+        return dict(enumerate(np.bincount(self.digits, minlength=10).tolist()))
+
+
+@dataclass(frozen=True)
+class Task:
+    """Two digits to tell apart, split into training and test sets.
+
+    The first digit gets label 0 and the second label 1. Features are flattened images
+    with one row per sample (scikit-learn's orientation); the tutorial's numpy code
+    works on the transpose, ``x_train.T`` of shape (n_features, n_train).
+
+    Attributes
+    ----------
+    digits : tuple of int
+        (first, second).
+    x_train : numpy.ndarray, shape (n_train, n_features), float64
+    y_train : numpy.ndarray, shape (n_train,), int64
+        Labels 0 (first digit) or 1 (second digit).
+    x_test : numpy.ndarray, shape (n_test, n_features), float64
+    y_test : numpy.ndarray, shape (n_test,), int64
+    images_train : numpy.ndarray, shape (n_train, height, width), float32
+        The same samples as images, for display.
+    images_test : numpy.ndarray, shape (n_test, height, width), float32
+    names_train : tuple of str, length n_train
+    names_test : tuple of str, length n_test
+    test_size : float
+        Fraction of the samples kept for testing.
+    random_state : int
+        Seed of the split.
+    source : str
+        The dataset's source (``"fallback"`` for the 8x8 digits).
+
+    All arrays are C-contiguous and read-only.
+    """
+
+    digits: tuple[int, int]
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    images_train: np.ndarray
+    images_test: np.ndarray
+    names_train: tuple[str, ...]
+    names_test: tuple[str, ...]
+    test_size: float
+    random_state: int
+    source: str
+
+    def __post_init__(self):
+        _make_read_only(
+            self.x_train,
+            self.y_train,
+            self.x_test,
+            self.y_test,
+            self.images_train,
+            self.images_test,
+        )
+
+    @property
+    def n_train(self) -> int:
+        """Number of training samples."""
+        return len(self.y_train)
+
+    @property
+    def n_test(self) -> int:
+        """Number of test samples."""
+        return len(self.y_test)
+
+    @property
+    def n_features(self) -> int:
+        """Number of features (pixels) per sample."""
+        return self.x_train.shape[1]
+
+    @property
+    def image_shape(self) -> tuple[int, int]:
+        """(height, width) of every image."""
+        return self.images_train.shape[1:]
+
+    @property
+    def label_names(self) -> tuple[str, str]:
+        """What labels 0 and 1 stand for, e.g. ``("0", "1")``."""
+        return str(self.digits[0]), str(self.digits[1])
+
+    @property
+    def is_fallback(self) -> bool:
+        """True when the task was built from scikit-learn's 8x8 digits."""
+        return self.source == "fallback"
+
+
+def _make_read_only(*arrays):
+    for array in arrays:
+        array.flags.writeable = False
+
+
+# Finding and loading ---------------------------------------------------------------
+
+
+def load_dataset(path=None, *, download=True, cache_dir=None, progressbar=False) -> Dataset:
+    """Load the Sign Language Digits as 64x64 grayscale images.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        A folder holding the data (see `find_dataset` for the accepted layouts).
+        Defaults to the ``SIGNVIZ_DATA_DIR`` environment variable, then the verified
+        download in the cache.
+    download : bool, default True
+        Download the dataset when no copy is found.
+    cache_dir : str or os.PathLike, optional
+        Folder for the download and the preprocessed arrays. Defaults to
+        ``SIGNVIZ_CACHE_DIR``, else the user cache (``pooch.os_cache("signviz")``).
+    progressbar : bool, default False
+        Show a progress bar while downloading.
+
+    Returns
+    -------
+    Dataset
+        Images of shape (n_images, 64, 64) (2062 images for the public dataset), or
+        scikit-learn's (1797, 8, 8) digits with ``is_fallback`` True and a ``message``
+        when nothing was configured, nothing is cached and the download failed.
+
+    Raises
+    ------
+    DatasetError
+        If a folder was named but holds no readable dataset.
+    """
+    cache = _cache_folder(cache_dir)
+    found = _find(path, cache)
+    if found is None:
+        if not download:
+            return _fallback("downloading was turned off")
+        try:
+            found = (download_dataset(cache_dir=cache, progressbar=progressbar), "download")
+        except DatasetError as error:
+            return _fallback(str(error))
+    folder, source = found
+    if source == "kaggle":
+        return _read_kaggle(folder)
+    return _read_image_folder(folder, source, cache)
+
+
+def find_dataset(path=None, *, cache_dir=None) -> Path | None:
+    """Find the dataset's folder without downloading anything.
+
+    Accepted layouts: a copy of the public repository (containing
+    ``Dataset/<digit>/*.JPG``), the ``Dataset`` folder itself (containing digit folders
+    ``0`` ... ``9`` of .jpg, .jpeg or .png images), or Kaggle's ``X.npy`` + ``Y.npy``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The folder to use. Defaults to the ``SIGNVIZ_DATA_DIR`` environment variable,
+        then the verified download in the cache.
+    cache_dir : str or os.PathLike, optional
+        The cache folder (defaults as in `load_dataset`).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The folder holding the digit folders (or ``X.npy``); None if no folder was
+        named and nothing has been downloaded.
+
+    Raises
+    ------
+    DatasetError
+        If the named folder does not exist or holds no recognizable data.
+    """
+    found = _find(path, _cache_folder(cache_dir))
+    return None if found is None else found[0]
+
+
+def _find(path, cache: Path) -> tuple[Path, str] | None:
+    """The data folder and its source ("folder", "kaggle" or "download"), or None."""
+    if path is not None:
+        return _recognize(Path(path), f"the folder {path}")
+    if os.environ.get(DATA_DIR_VARIABLE):
+        value = os.environ[DATA_DIR_VARIABLE]
+        return _recognize(Path(value), f"{DATA_DIR_VARIABLE}={value}")
+    downloaded = cache / _DOWNLOAD_FOLDER / "Dataset"
+    return (downloaded, "download") if downloaded.is_dir() else None
+
+
+def _recognize(folder: Path, origin: str) -> tuple[Path, str]:
+    if not folder.is_dir():
+        raise DatasetError(f"{origin} is not an existing folder; expected {_LAYOUTS}")
+    for candidate in (folder, folder / "Dataset"):
+        if (candidate / "X.npy").is_file() and (candidate / "Y.npy").is_file():
+            return candidate, "kaggle"
+        if any((candidate / str(digit)).is_dir() for digit in range(10)):
+            return candidate, "folder"
+    raise DatasetError(f"{origin} holds no Sign Language Digits data; expected {_LAYOUTS}")
+
+
+def _cache_folder(cache_dir) -> Path:
+    return Path(
+        cache_dir or os.environ.get(CACHE_DIR_VARIABLE) or pooch.os_cache("signviz")
+    ).absolute()
+
+
+# Reading images --------------------------------------------------------------------
+
+
+def preprocess_image(image: Image.Image, size=IMAGE_SIZE) -> np.ndarray:
+    """Turn a photo into the tutorial's grayscale array.
+
+    Luma grayscale (Pillow's mode ``"F"``), contrast stretched so the darkest pixel
+    is 0 and the brightest 255 (a constant image becomes all zeros), bilinear resize,
+    divided by 255.
+
+    Parameters
+    ----------
+    image : PIL.Image.Image
+        Any size and mode (RGB, grayscale, ...).
+    size : tuple of int, default (64, 64)
+        (height, width) of the result.
+
+    Returns
+    -------
+    numpy.ndarray, shape (height, width), float32
+        Pixel values in [0, 1].
+    """
+    if len(size) != 2 or not all(_is_integer(side) and side >= 1 for side in size):
+        raise ValueError(f"size should be (height, width) in whole pixels, got {size!r}")
+    gray = np.asarray(image.convert("F"), dtype=np.float32)
+    low, high = gray.min(), gray.max()
+    stretched = (gray - low) * 255 / (high - low) if high > low else np.zeros_like(gray)
+    height, width = size
+    resized = Image.fromarray(stretched, mode="F").resize(
+        (width, height), Image.Resampling.BILINEAR
+    )
+    return np.clip(np.asarray(resized, dtype=np.float32) / 255, 0, 1)
+
+
+def _image_files(dataset_dir: Path) -> list[tuple[str, int, Path]]:
+    """(name, digit, path) of each image: digit folders in order, files sorted by name."""
+    if not any((dataset_dir / str(digit)).is_dir() for digit in range(10)):
+        raise DatasetError(f"{dataset_dir} has none of the digit folders 0 ... 9")
+    files = []
+    for digit in range(10):
+        folder = dataset_dir / str(digit)
+        if folder.is_dir():
+            files += [
+                (f"{digit}/{file.name}", digit, file)
+                for file in sorted(folder.iterdir(), key=lambda file: file.name)
+                if _is_image_file(file)
+            ]
+    return files
+
+
+def _is_image_file(path: Path) -> bool:
+    return (
+        path.suffix.lower() in _IMAGE_SUFFIXES and not path.name.startswith(".") and path.is_file()
+    )
+
+
+def _read_image_folder(dataset_dir: Path, source: str, cache: Path) -> Dataset:
+    files = _image_files(dataset_dir)
+    if not files:
+        raise DatasetError(f"the digit folders in {dataset_dir} hold no .jpg, .jpeg or .png")
+    cached = _processed_file(dataset_dir, files, cache)
+    images = _read_processed(cached)
+    if images is None:
+        images = np.stack([_read_image(path) for _, _, path in files])
+        _write_processed(cached, images)
+    return Dataset(
+        images=images,
+        digits=np.array([digit for _, digit, _ in files], dtype=np.int64),
+        names=tuple(name for name, _, _ in files),
+        source=source,
+        location=str(dataset_dir),
+    )
+
+
+def _read_image(path: Path) -> np.ndarray:
+    try:
+        with Image.open(path) as image:
+            image.load()  # decode everything now, so a truncated file fails here
+            return preprocess_image(image)
+    except OSError as error:
+        raise DatasetError(f"cannot read the image {path}: {error}") from error
+
+
+def _processed_file(dataset_dir: Path, files, cache: Path) -> Path:
+    """Where the preprocessed arrays of this exact folder content are cached.
+
+    The name is ``<folder key>-<content key>.npz``: the content key changes when any
+    file is added, removed or modified (size or modification time).
+    """
+    folder = str(dataset_dir.resolve())
+    listing = [(name, *_size_and_time(path)) for name, _, path in files]
+    content = (_PREPROCESSING_VERSION, IMAGE_SIZE, folder, listing)
+    return cache / "processed" / f"{_digest(folder)}-{_digest(content)}.npz"
+
+
+def _size_and_time(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
+
+
+def _read_processed(path: Path) -> np.ndarray | None:
+    try:
+        with np.load(path) as arrays:
+            return arrays["images"]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None  # missing or unreadable: preprocess again
+
+
+def _write_processed(path: Path, images: np.ndarray):
+    """Save atomically and drop older versions for the same folder.
+
+    The cache only saves time: if it cannot be written, the next load preprocesses again.
+    """
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, images=images)
+            os.replace(temporary, path)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+        folder_key = path.name.split("-")[0]
+        for stale in path.parent.glob(f"{folder_key}-*.npz"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+
+
+def _read_kaggle(folder: Path) -> Dataset:
+    images, one_hot = _load_npy(folder / "X.npy"), _load_npy(folder / "Y.npy")
+    if images.ndim != 3 or one_hot.shape != (len(images), 10):
+        raise DatasetError(
+            f"in {folder}, X.npy should have shape (n_images, height, width) and Y.npy "
+            f"(n_images, 10); found {images.shape} and {one_hot.shape}"
+        )
+    if not np.all((images >= 0) & (images <= 1)):
+        raise DatasetError(f"{folder / 'X.npy'} should hold pixel values between 0 and 1")
+    if not (np.all((one_hot == 0) | (one_hot == 1)) and np.all(one_hot.sum(axis=1) == 1)):
+        raise DatasetError(f"{folder / 'Y.npy'} should hold exactly one 1 per row (one-hot)")
+    column_digits = np.array(KAGGLE_COLUMN_DIGITS, dtype=np.int64)
+    return Dataset(
+        images=np.ascontiguousarray(images, dtype=np.float32),
+        digits=column_digits[one_hot.argmax(axis=1)],
+        names=tuple(f"X.npy[{index}]" for index in range(len(images))),
+        source="kaggle",
+        location=str(folder),
+    )
+
+
+def _load_npy(path: Path) -> np.ndarray:
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        raise DatasetError(f"cannot read {path}: {error}") from error
+
+
+def _fallback(reason: str) -> Dataset:
+    bundled = load_digits()
+    message = (
+        f"The Sign Language Digits dataset was not found and could not be downloaded "
+        f"({reason}). Showing scikit-learn's 8x8 handwritten digits instead, so the "
+        f"numbers will differ from the tutorial's. To use the real photos, run "
+        f"`python -m signviz download`, or download the dataset yourself and set "
+        f"{DATA_DIR_VARIABLE} to its folder."
+    )
+    return Dataset(
+        images=(bundled.images / 16).astype(np.float32),
+        digits=bundled.target.astype(np.int64),
+        names=tuple(f"digits[{index}]" for index in range(len(bundled.target))),
+        source="fallback",
+        location=None,
+        message=message,
+    )
+
+
+# Downloading and verifying ---------------------------------------------------------
+
+
+def download_dataset(
+    *,
+    cache_dir=None,
+    url=None,
+    expected_fingerprint=DATASET_FINGERPRINT,
+    expected_counts=DIGIT_COUNTS,
+    progressbar=True,
+    timeout=30,
+) -> Path:
+    """Download the public repository's archive, verify it and keep it in the cache.
+
+    The archive is extracted beside the cache's other files into a temporary folder,
+    verified with `verify_dataset`, and only then renamed to
+    ``<cache>/Sign-Language-Digits-Dataset-<commit>``. The archive itself is deleted.
+    On any failure nothing is left behind.
+
+    Parameters
+    ----------
+    cache_dir : str or os.PathLike, optional
+        Defaults to ``SIGNVIZ_CACHE_DIR``, else the user cache.
+    url : str, optional
+        Defaults to ``SIGNVIZ_DATASET_URL``, else `DATASET_URL`.
+    expected_fingerprint : str
+        See `dataset_fingerprint`.
+    expected_counts : tuple of int, length 10
+        Expected number of images of each digit 0..9.
+    progressbar : bool, default True
+    timeout : float, default 30
+        Seconds to wait for the server.
+
+    Returns
+    -------
+    pathlib.Path
+        The verified ``Dataset`` folder (containing the digit folders).
+
+    Raises
+    ------
+    DatasetError
+        If the download fails, the archive is corrupted or truncated, or its content
+        does not match the expected counts or fingerprint.
+    """
+    cache = _cache_folder(cache_dir)
+    url = url or os.environ.get(URL_VARIABLE) or DATASET_URL
+    archive = cache / f"{_DOWNLOAD_FOLDER}.zip"
+    destination = cache / _DOWNLOAD_FOLDER
+    try:
+        _fetch(url, archive, progressbar, timeout)
+        with tempfile.TemporaryDirectory(prefix="extracting-", dir=cache) as temporary:
+            root = _extract(archive, Path(temporary))
+            verify_dataset(
+                root / "Dataset",
+                expected_fingerprint=expected_fingerprint,
+                expected_counts=expected_counts,
+            )
+            shutil.rmtree(destination, ignore_errors=True)
+            root.rename(destination)
+    finally:
+        archive.unlink(missing_ok=True)
+    return destination / "Dataset"
+
+
+def _fetch(url: str, archive: Path, progressbar: bool, timeout: float):
+    downloader = pooch.HTTPDownloader(progressbar=progressbar, timeout=timeout)
+    # pooch would suggest pinning the archive's hash; the content is verified instead.
+    pooch.get_logger().setLevel("WARNING")
+    try:
+        pooch.retrieve(
+            url, known_hash=None, fname=archive.name, path=archive.parent, downloader=downloader
+        )
+    except OSError as error:  # requests' errors are OSErrors too
+        raise DatasetError(f"could not download {url}: {error}") from error
+
+
+def _extract(archive: Path, destination: Path) -> Path:
+    """Unzip; return the archive's top folder, the one containing ``Dataset``."""
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            zipped.extractall(destination)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise DatasetError(f"the archive is corrupted or truncated ({error})") from error
+    roots = [folder.parent for folder in destination.glob("*/Dataset") if folder.is_dir()]
+    if len(roots) != 1:
+        raise DatasetError("the archive does not hold one top folder with a Dataset folder")
+    return roots[0]
+
+
+def dataset_fingerprint(dataset_dir) -> str:
+    """SHA-256 of the dataset's image files and their names.
+
+    The image paths relative to the folder, with forward slashes (``0/IMG_1118.JPG``),
+    are sorted as strings; for each in turn its UTF-8 bytes and then the file's bytes
+    are fed into one SHA-256.
+
+    Parameters
+    ----------
+    dataset_dir : str or os.PathLike
+        The ``Dataset`` folder, containing the digit folders.
+
+    Returns
+    -------
+    str
+        64 hexadecimal characters.
+    """
+    dataset_dir = Path(dataset_dir)
+    paths = {name: path for name, _, path in _image_files(dataset_dir)}
+    fingerprint = hashlib.sha256()
+    for name in sorted(paths):
+        fingerprint.update(name.encode())
+        fingerprint.update(paths[name].read_bytes())
+    return fingerprint.hexdigest()
+
+
+def verify_dataset(
+    dataset_dir, *, expected_fingerprint=DATASET_FINGERPRINT, expected_counts=DIGIT_COUNTS
+) -> None:
+    """Check that a ``Dataset`` folder is exactly the published one.
+
+    Parameters
+    ----------
+    dataset_dir : str or os.PathLike
+        The ``Dataset`` folder, containing the digit folders.
+    expected_fingerprint : str
+        See `dataset_fingerprint`.
+    expected_counts : tuple of int, length 10
+        Expected number of images of each digit 0..9.
+
+    Raises
+    ------
+    DatasetError
+        Naming each digit with the wrong number of images, or giving the expected and
+        actual fingerprints.
+    """
+    if len(expected_counts) != 10:
+        raise ValueError(f"expected_counts needs 10 numbers, one per digit: {expected_counts}")
+    dataset_dir = Path(dataset_dir)
+    digits = [digit for _, digit, _ in _image_files(dataset_dir)]
+    counts = np.bincount(np.array(digits, dtype=np.int64), minlength=10)
+    wrong = [
+        f"digit {digit} has {actual} images instead of {expected}"
+        for digit, (actual, expected) in enumerate(zip(counts, expected_counts, strict=True))
+        if actual != expected
+    ]
+    if wrong:
+        raise DatasetError(
+            f"{dataset_dir} holds {len(digits)} images instead of {sum(expected_counts)}: "
+            + "; ".join(wrong)
+        )
+    fingerprint = dataset_fingerprint(dataset_dir)
+    if fingerprint != expected_fingerprint:
+        raise DatasetError(
+            f"the images in {dataset_dir} differ from the published ones: their fingerprint "
+            f"is {fingerprint}, expected {expected_fingerprint}"
+        )
+
+
+# Two-digit tasks -------------------------------------------------------------------
+
+
+def make_task(
+    dataset: Dataset, digits=(0, 1), *, test_size=0.15, random_state=42, max_per_digit=205
+) -> Task:
+    """Pick two digits and split their images into training and test sets.
+
+    Takes up to ``max_per_digit`` images of each digit in dataset order, those of the
+    first digit (label 0) before those of the second (label 1), then splits them with
+    ``train_test_split(test_size=test_size, random_state=random_state)`` like the
+    tutorial (not stratified). With the real data and digits (0, 1): 205 + 205 images,
+    348 for training and 62 for testing, 4096 features each.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    digits : tuple of int, default (0, 1)
+        Two different digits 0-9: (label 0, label 1).
+    test_size : float, default 0.15
+        Fraction of the images kept for testing, between 0 and 1.
+    random_state : int, default 42
+        Seed of the split: the same seed gives the same split.
+    max_per_digit : int, default 205
+        At most this many images of each digit.
+
+    Returns
+    -------
+    Task
+        ``x_train`` has shape (n_train, height * width) and ``y_train`` (n_train,).
+
+    Raises
+    ------
+    ValueError
+        For digits that are not two different whole numbers 0-9, a test_size outside
+        (0, 1), a max_per_digit below 1, or too few images to split.
+    """
+    first, second = _check_digits(digits)
+    _check_split_arguments(test_size, random_state, max_per_digit)
+    chosen = [_images_of(dataset, digit, max_per_digit) for digit in (first, second)]
+    indices = np.concatenate(chosen)
+    labels = np.repeat(np.array([0, 1], dtype=np.int64), [len(part) for part in chosen])
+    if math.ceil(test_size * len(indices)) >= len(indices):
+        raise ValueError(
+            f"test_size={test_size} would keep all {len(indices)} images for testing and "
+            "none for training; choose a smaller test_size"
+        )
+    train, test = train_test_split(
+        np.arange(len(indices)), test_size=test_size, random_state=random_state
+    )
+    images = dataset.images[indices]
+    features = images.reshape(len(indices), -1).astype(np.float64)
+    names = [dataset.names[index] for index in indices]
+    return Task(
+        digits=(first, second),
+        x_train=features[train],
+        y_train=labels[train],
+        x_test=features[test],
+        y_test=labels[test],
+        images_train=images[train],
+        images_test=images[test],
+        names_train=tuple(names[index] for index in train),
+        names_test=tuple(names[index] for index in test),
+        test_size=test_size,
+        random_state=random_state,
+        source=dataset.source,
+    )
+
+
+def _check_digits(digits) -> tuple[int, int]:
+    try:
+        first, second = digits
+    except (TypeError, ValueError):
+        raise ValueError(f"digits should be a pair such as (0, 1), got {digits!r}") from None
+    for digit in (first, second):
+        if not (_is_integer(digit) and 0 <= digit <= 9):
+            raise ValueError(f"each digit should be a whole number from 0 to 9, got {digit!r}")
+    if first == second:
+        raise ValueError(f"the two digits should differ, got {first} twice")
+    return int(first), int(second)
+
+
+def _check_split_arguments(test_size, random_state, max_per_digit):
+    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
+        raise ValueError(f"test_size should be a fraction such as 0.15, got {test_size!r}")
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size should be between 0 and 1 (exclusive), got {test_size}")
+    if not (_is_integer(random_state) and random_state >= 0):
+        raise ValueError(f"random_state should be a whole number such as 42, got {random_state!r}")
+    if not (_is_integer(max_per_digit) and max_per_digit >= 1):
+        raise ValueError(
+            f"max_per_digit should be a whole number of at least 1, got {max_per_digit!r}"
+        )
+
+
+def _images_of(dataset: Dataset, digit: int, max_per_digit: int) -> np.ndarray:
+    """Indices of the first ``max_per_digit`` images of ``digit``, in dataset order."""
+    available = np.flatnonzero(dataset.digits == digit)
+    chosen = available[:max_per_digit]
+    if len(chosen) < _MIN_IMAGES_PER_DIGIT:
+        limit = f" (max_per_digit={max_per_digit})" if len(chosen) < len(available) else ""
+        raise ValueError(
+            f"only {len(chosen)} images of digit {digit} can be used{limit}; a task needs "
+            f"at least {_MIN_IMAGES_PER_DIGIT} of each digit"
+        )
+    return chosen
+
+
+def _is_integer(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)

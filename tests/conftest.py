@@ -1,0 +1,45 @@
+"""Shared fixtures: every test gets its own cache folder; the real dataset when present."""
+
+import os
+
+import pooch
+import pytest
+
+from signviz.data import (
+    CACHE_DIR_VARIABLE,
+    DATA_DIR_VARIABLE,
+    URL_VARIABLE,
+    find_dataset,
+    load_dataset,
+)
+
+# The learner's settings, read before any test changes the environment.
+_USER_DATA_DIR = os.environ.get(DATA_DIR_VARIABLE) or None
+_USER_CACHE_DIR = os.environ.get(CACHE_DIR_VARIABLE) or pooch.os_cache("signviz")
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path, monkeypatch):
+    """Point SIGNVIZ_CACHE_DIR at a fresh folder and forget any SIGNVIZ_DATASET_URL.
+
+    SIGNVIZ_DATA_DIR is kept; tests that need it absent remove it themselves.
+    """
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(cache))
+    monkeypatch.delenv(URL_VARIABLE, raising=False)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def real_dataset(tmp_path_factory):
+    """The real Sign Language Digits, from SIGNVIZ_DATA_DIR or the user's download.
+
+    Nothing is downloaded and the preprocessed arrays go to a temporary cache.
+    """
+    folder = find_dataset(_USER_DATA_DIR, cache_dir=_USER_CACHE_DIR)
+    if folder is None:
+        pytest.skip(
+            f"the real dataset is not available: set {DATA_DIR_VARIABLE} "
+            "or run `python -m signviz download`"
+        )
+    return load_dataset(folder, download=False, cache_dir=tmp_path_factory.mktemp("real-cache"))
