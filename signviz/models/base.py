@@ -1,0 +1,240 @@
+"""What every from-scratch model shares: the scikit-learn contract and safe training.
+
+A model here is a scikit-learn estimator: the constructor only stores
+hyperparameters; ``fit(X, y)`` starts afresh and trains for the planned number of
+iterations; ``partial_fit(X, y, n_iterations=1)`` continues from where training
+stopped, so a page can train a few iterations, redraw, and go on (or stop). Learned
+state ends with an underscore: ``cost_history_``, ``n_iter_``, ``diverged_``...
+
+Shapes follow scikit-learn: ``X`` is ``(n_samples, n_features)``, one flattened image
+per row, and ``y`` is ``(n_samples,)`` of 0/1 labels. The tutorial's numpy code works
+on the transpose, ``(n_features, n_samples)``; the kernels in each model take
+``X.T`` (a view, no copy) so that their lines read like the tutorial's.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
+
+from signviz.models.activations import sigmoid
+
+#: Training counts as diverged once the cost exceeds this many times the cost of the
+#: initial parameters (or ln 2, the cost of guessing 50 % for every image, whichever is
+#: larger).
+DIVERGENCE_FACTOR = 10.0
+
+
+class GradientModel(ClassifierMixin, BaseEstimator):
+    """Base class of the from-scratch binary classifiers (labels 0 and 1).
+
+    Subclasses define the parameters, one training iteration and the forward pass:
+
+    - ``_check_hyperparameters()``: raise ``ValueError`` for an invalid setting;
+    - ``_initialize(n_features)``: create the parameters (and optimizer state);
+    - ``_parameters()``: the trainable arrays by name (the live arrays, not copies);
+    - ``_cost_and_gradients(X, y)``: the cost and the gradient of every parameter;
+    - ``_output_logit(X)``: ``z`` of the output unit, ``(n_samples,)``;
+    - ``_iterate(X, y)`` (optional): one training iteration, returning the cost
+      measured during it; by default one full-batch gradient-descent step.
+    """
+
+    #: The hyperparameter that says how many iterations ``fit`` runs.
+    _iterations_parameter = "n_iterations"
+
+    # -- the scikit-learn interface ------------------------------------------------
+
+    def fit(self, X, y):
+        """Train from a fresh initialization for the planned number of iterations.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features)
+            Flattened images, one per row.
+        y : array of shape (n_samples,) or (n_samples, 1)
+            Labels, 0 or 1.
+
+        Returns
+        -------
+        self
+        """
+        self._check_hyperparameters()
+        X, y = self._check_training_data(X, y, starting=True)
+        self._start(X, y)
+        self._train(X, y, getattr(self, self._iterations_parameter))
+        return self
+
+    def partial_fit(self, X, y, n_iterations: int = 1):
+        """Continue training for ``n_iterations`` more iterations (initializing first if needed).
+
+        ``n`` calls with ``n_iterations=1`` give exactly the same model as one ``fit``
+        of ``n`` iterations. Once training has diverged, further calls change nothing.
+
+        Returns
+        -------
+        self
+        """
+        if isinstance(n_iterations, bool) or not isinstance(n_iterations, int | np.integer):
+            raise ValueError(f"n_iterations must be a whole number, got {n_iterations!r}.")
+        if n_iterations < 0:
+            raise ValueError(f"n_iterations cannot be negative, got {n_iterations}.")
+        self._check_hyperparameters()
+        starting = not hasattr(self, "n_iter_")
+        X, y = self._check_training_data(X, y, starting=starting)
+        if starting:
+            self._start(X, y)
+        self._train(X, y, int(n_iterations))
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        """The output unit's ``z`` for each sample, ``(n_samples,)``: positive means label 1."""
+        X = self._check_prediction_data(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._output_logit(X)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probabilities of label 0 and label 1, ``(n_samples, 2)``; column 1 is ``y_hat``."""
+        probability = sigmoid(self.decision_function(X))
+        return np.column_stack([1.0 - probability, probability])
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted labels, ``(n_samples,)``: 1 where ``y_hat > 0.5``, as the tutorial."""
+        return (self.predict_proba(X)[:, 1] > 0.5).astype(np.int64)
+
+    # -- reporting -------------------------------------------------------------------
+
+    @property
+    def divergence_message(self) -> str | None:
+        """A sentence explaining a diverged run, or ``None`` while training is healthy."""
+        if not getattr(self, "diverged_", False):
+            return None
+        if math.isfinite(self._divergent_cost_):
+            what = f"the cost jumped from {self.initial_cost_:.4g} to {self._divergent_cost_:.4g}"
+        else:
+            what = "the cost overflowed to infinity or NaN"
+        return (
+            f"Training diverged at iteration {self.diverged_at_}: {what}. "
+            "The learning rate is too large: each step overshoots the minimum and lands "
+            "higher up the other side. Try a smaller learning rate."
+        )
+
+    # -- the training loop -------------------------------------------------------------
+
+    def _start(self, X: np.ndarray, y: np.ndarray) -> None:
+        n_features = X.shape[1]
+        self.n_features_in_ = n_features
+        self.classes_ = np.array([0, 1])
+        self.dtype_ = X.dtype
+        self.cost_history_: list[float] = []
+        self.n_iter_ = 0
+        self.gradient_norm_ = float("nan")
+        self.diverged_ = False
+        self.diverged_at_: int | None = None
+        self._divergent_cost_ = float("nan")
+        self._initialize(n_features)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self.initial_cost_ = self._cost_and_gradients(X, y)[0]
+
+    def _train(self, X: np.ndarray, y: np.ndarray, n_iterations: int) -> None:
+        # Overflow in a diverging run is expected; it is detected from the cost below.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for _ in range(n_iterations):
+                if self.diverged_:
+                    return
+                self._record(self._iterate(X, y))
+
+    def _record(self, cost: float) -> None:
+        cost = float(cost)
+        iteration = self.n_iter_
+        self.n_iter_ += 1
+        if math.isfinite(cost):
+            self.cost_history_.append(cost)
+        limit = DIVERGENCE_FACTOR * max(self.initial_cost_, math.log(2))
+        if not math.isfinite(cost) or cost > limit:
+            self.diverged_ = True
+            self.diverged_at_ = iteration
+            self._divergent_cost_ = cost
+
+    def _iterate(self, X: np.ndarray, y: np.ndarray) -> float:
+        cost, gradients = self._cost_and_gradients(X, y)
+        self.gradient_norm_ = gradient_norm(gradients)
+        for name, parameter in self._parameters().items():
+            parameter -= self.learning_rate * gradients[name]
+        return cost
+
+    # -- input checks ------------------------------------------------------------------
+
+    def _check_training_data(self, X, y, *, starting: bool) -> tuple[np.ndarray, np.ndarray]:
+        X = self._as_features(X, None if starting else self.dtype_)
+        if not starting:
+            self._check_feature_count(X)
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1 or len(y) != len(X):
+            raise ValueError(
+                f"y must hold one label per image: X has {len(X)} rows but y has shape {y.shape}."
+            )
+        if len(y) == 0:
+            raise ValueError("Cannot train on zero images.")
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError("Labels must be 0 or 1 (this is a binary classifier).")
+        return X, y.astype(X.dtype)
+
+    def _check_prediction_data(self, X) -> np.ndarray:
+        if not hasattr(self, "n_iter_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} has not been trained yet: "
+                "call fit or partial_fit first."
+            )
+        X = self._as_features(X, self.dtype_)
+        self._check_feature_count(X)
+        return X
+
+    def _check_feature_count(self, X: np.ndarray) -> None:
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features per image, but the model was trained on "
+                f"{self.n_features_in_}."
+            )
+
+    @staticmethod
+    def _as_features(X, dtype) -> np.ndarray:
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(
+                "X must be a 2-D array of shape (n_samples, n_features), one flattened image "
+                f"per row; got an array of shape {X.shape}."
+            )
+        if dtype is None:
+            dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        try:
+            X = np.asarray(X, dtype=dtype)
+        except (TypeError, ValueError):
+            raise ValueError("X must hold numbers (pixel values).") from None
+        if not np.isfinite(X).all():
+            raise ValueError("X contains NaN or infinite values.")
+        return X
+
+
+def gradient_norm(gradients: dict[str, np.ndarray]) -> float:
+    """The Euclidean length of all gradients taken together: how steep the cost is here."""
+    return math.sqrt(sum(float(np.vdot(gradient, gradient)) for gradient in gradients.values()))
+
+
+def check_positive(name: str, value, *, integer: bool = False) -> None:
+    """Raise ``ValueError`` unless ``value`` is a finite positive number (or whole number)."""
+    kind = "a positive whole number" if integer else "a positive number"
+    is_number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool
+    )
+    if (
+        not is_number
+        or (integer and not float(value).is_integer())
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(f"{name} must be {kind}, got {value!r}.")

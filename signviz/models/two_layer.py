@@ -1,0 +1,179 @@
+"""A two-layer neural network from scratch: one hidden layer, one sigmoid output.
+
+It is logistic regression done twice. The hidden layer turns each image into a few
+numbers (one per hidden unit); the output unit is a logistic regression on those::
+
+    Z1 = W1 X + b1,   A1 = g(Z1)          hidden layer, g = tanh by default
+    Z2 = W2 A1 + b2,  A2 = sigmoid(Z2)    output: the probability of label 1
+
+Backward propagation applies the chain rule layer by layer, from the cost back::
+
+    dZ2 = A2 - Y
+    dW2 = dZ2 A1^T / m,                    db2 = mean(dZ2)
+    dZ1 = (W2^T dZ2) * g'(A1)              (for tanh, g'(A1) = 1 - A1**2)
+    dW1 = dZ1 X^T / m,                     db1 = mean of dZ1 over the images
+
+Unlike logistic regression, the weights must start random: if every hidden unit
+starts equal, every unit receives the same gradient and they stay identical forever.
+And they must start small: a large ``W1 X`` drives tanh into its flat tails, where
+its slope (and so every gradient through it) is nearly zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from signviz.models.activations import binary_cross_entropy, get_activation, sigmoid
+from signviz.models.base import GradientModel, check_positive
+
+#: A hidden activation counts as saturated when its slope is below this share of the
+#: largest slope the activation can have (tanh: ``|a| > 0.99``; relu: a dead unit).
+SATURATION_SLOPE = 0.02
+
+INITIALIZATIONS = ("random", "zeros")
+
+
+def forward(W1, b1, W2, b2, X, g):
+    """Forward propagation in the tutorial's notation.
+
+    Shapes: ``W1 (h, n)``, ``b1 (h, 1)``, ``W2 (1, h)``, ``b2 (1, 1)``, ``X (n, m)``
+    with the images as columns; returns ``A1 (h, m)`` and the logit ``Z2 (1, m)``.
+    """
+    A1 = g.forward(W1 @ X + b1)
+    Z2 = W2 @ A1 + b2
+    return A1, Z2
+
+
+def backward(W2, A1, A2, X, Y, g):
+    """Backward propagation: the gradients of the mean cross-entropy.
+
+    Takes the values the forward pass computed (``A1 (h, m)``, ``A2 (1, m)``) and the
+    labels ``Y (1, m)``; returns ``dW1 (h, n), db1 (h, 1), dW2 (1, h), db2 (1, 1)``.
+    """
+    m = X.shape[1]
+    dZ2 = A2 - Y
+    dW2 = dZ2 @ A1.T / m
+    db2 = dZ2.mean(axis=1, keepdims=True)
+    dZ1 = (W2.T @ dZ2) * g.derivative(A1)
+    dW1 = dZ1 @ X.T / m
+    db1 = dZ1.mean(axis=1, keepdims=True)
+    return dW1, db1, dW2, db2
+
+
+class TwoLayerNetwork(GradientModel):
+    """The tutorial's two-layer network: ``hidden_units`` tanh units and a sigmoid output.
+
+    Parameters
+    ----------
+    hidden_units : int, default 3
+        Units in the hidden layer.
+    activation : {"tanh", "sigmoid", "relu"}, default "tanh"
+        The hidden layer's activation function.
+    learning_rate : float, default 0.01
+    n_iterations : int, default 2500
+        Full-batch gradient-descent steps taken by ``fit``.
+    init_scale : float, default 0.1
+        Initial weights are standard normal samples times this scale (biases start at 0).
+    initialization : {"random", "zeros"}, default "random"
+        ``"zeros"`` starts every weight at 0, to show why that fails: all hidden units
+        stay identical (the symmetry problem).
+    random_state : int, default 42
+        Seed of the initial weights.
+
+    Attributes
+    ----------
+    hidden_weights_ : array of shape (hidden_units, n_features)
+        ``W1``: row ``j`` holds the weight of every pixel into hidden unit ``j``.
+    hidden_bias_ : array of shape (hidden_units, 1)
+        ``b1``.
+    output_weights_ : array of shape (1, hidden_units)
+        ``W2``.
+    output_bias_ : array of shape (1, 1)
+        ``b2``.
+    cost_history_, n_iter_, gradient_norm_, diverged_, diverged_at_
+        As in :class:`~signviz.models.LogisticRegressionGD`.
+    """
+
+    def __init__(
+        self,
+        hidden_units: int = 3,
+        activation: str = "tanh",
+        learning_rate: float = 0.01,
+        n_iterations: int = 2500,
+        init_scale: float = 0.1,
+        initialization: str = "random",
+        random_state: int = 42,
+    ):
+        self.hidden_units = hidden_units
+        self.activation = activation
+        self.learning_rate = learning_rate
+        self.n_iterations = n_iterations
+        self.init_scale = init_scale
+        self.initialization = initialization
+        self.random_state = random_state
+
+    def hidden_activations(self, X) -> np.ndarray:
+        """What each hidden unit outputs for each image, ``(n_samples, hidden_units)``."""
+        X = self._check_prediction_data(X)
+        A1, _ = self._forward(X)
+        return A1.T
+
+    def saturation(self, X) -> float:
+        """The share of hidden activations (over units and images) that are saturated.
+
+        A saturated unit sits where its activation is flat, so almost no gradient
+        flows back through it. Near 1 at the start of training, it explains a network
+        stuck at chance: ``W1 X`` is too large for tanh (try a smaller ``init_scale``).
+        """
+        g = get_activation(self.activation)
+        slope = g.derivative(self.hidden_activations(X))
+        return float(np.mean(slope < SATURATION_SLOPE * g.max_derivative))
+
+    def _check_hyperparameters(self) -> None:
+        check_positive("hidden_units", self.hidden_units, integer=True)
+        get_activation(self.activation)
+        check_positive("learning_rate", self.learning_rate)
+        check_positive("n_iterations", self.n_iterations, integer=True)
+        check_positive("init_scale", self.init_scale)
+        if self.initialization not in INITIALIZATIONS:
+            raise ValueError(
+                f"initialization must be one of {INITIALIZATIONS}, got {self.initialization!r}."
+            )
+
+    def _initialize(self, n_features: int) -> None:
+        shapes = {
+            "hidden_weights_": (self.hidden_units, n_features),
+            "output_weights_": (1, self.hidden_units),
+        }
+        rng = np.random.default_rng(self.random_state)
+        for name, shape in shapes.items():
+            if self.initialization == "zeros":
+                weights = np.zeros(shape)
+            else:
+                weights = rng.standard_normal(shape) * self.init_scale
+            setattr(self, name, weights.astype(self.dtype_))
+        self.hidden_bias_ = np.zeros((self.hidden_units, 1), dtype=self.dtype_)
+        self.output_bias_ = np.zeros((1, 1), dtype=self.dtype_)
+
+    def _parameters(self) -> dict[str, np.ndarray]:
+        return {
+            "hidden_weights_": self.hidden_weights_,
+            "hidden_bias_": self.hidden_bias_,
+            "output_weights_": self.output_weights_,
+            "output_bias_": self.output_bias_,
+        }
+
+    def _forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        g = get_activation(self.activation)
+        return forward(*self._parameters().values(), X.T, g)
+
+    def _cost_and_gradients(self, X, y):
+        g = get_activation(self.activation)
+        A1, Z2 = self._forward(X)
+        Y = y[np.newaxis, :]
+        cost = binary_cross_entropy(Z2, Y).mean()
+        gradients = backward(self.output_weights_, A1, sigmoid(Z2), X.T, Y, g)
+        return float(cost), dict(zip(self._parameters(), gradients, strict=True))
+
+    def _output_logit(self, X: np.ndarray) -> np.ndarray:
+        return self._forward(X)[1][0]
