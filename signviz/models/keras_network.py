@@ -1,0 +1,294 @@
+"""The tutorial's L-layer network built with Keras, and its 3-fold cross-validation.
+
+Importing this module imports TensorFlow, which takes seconds: the rest of signviz
+never imports it at start-up, only when a Keras model is actually wanted.
+
+The tutorial's model::
+
+    Dense(8, relu) -> Dense(4, relu) -> Dense(1, sigmoid)
+    kernel_initializer='uniform', optimizer='adam', loss='binary_crossentropy',
+    100 epochs, batches of 32, scored by 3-fold cross-validation on the training set.
+
+The tutorial wrapped it in the old ``keras.wrappers.scikit_learn.KerasClassifier``;
+:class:`KerasNetwork` plays the same part, a scikit-learn estimator, so that
+:func:`cross_validate` splits the data exactly as ``cross_val_score(..., cv=3)`` does.
+
+Every run is reproducible without touching TensorFlow's global random state (which
+other users of the same server share): the initializers and the shuffling of the
+batches get their own seeds.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter quiet
+
+import keras
+import numpy as np
+import tensorflow as tf
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import check_cv
+
+from signviz.models.activations import ACTIVATIONS
+from signviz.models.base import check_positive
+
+OPTIMIZERS = {
+    "adam": keras.optimizers.Adam,
+    "sgd": keras.optimizers.SGD,
+    "rmsprop": keras.optimizers.RMSprop,
+}
+
+#: Weight initializers a learner can pick; 'uniform' is the tutorial's (uniform in ±0.05).
+INITIALIZERS = ("uniform", "glorot_uniform", "he_normal", "zeros")
+
+
+def make_initializer(name: str, seed: int) -> keras.initializers.Initializer:
+    """A Keras initializer by name, seeded when it is random."""
+    if name not in INITIALIZERS:
+        raise ValueError(f"Unknown kernel initializer {name!r}: choose one of {INITIALIZERS}.")
+    initializer = keras.initializers.get(name)
+    config = initializer.get_config()
+    if "seed" in config:
+        config["seed"] = seed
+        initializer = type(initializer).from_config(config)
+    return initializer
+
+
+def build_model(
+    n_features: int,
+    hidden_layer_sizes=(8, 4),
+    activation: str = "relu",
+    kernel_initializer: str = "uniform",
+    optimizer: str = "adam",
+    learning_rate: float = 0.001,
+    seed: int = 42,
+) -> keras.Sequential:
+    """The tutorial's Keras model, compiled with binary cross-entropy and accuracy.
+
+    Parameters
+    ----------
+    n_features : int
+        Pixels per image (the tutorial's ``input_dim``, 4096).
+    hidden_layer_sizes : sequence of int, default (8, 4)
+    activation : {"relu", "tanh", "sigmoid"}, default "relu"
+        Activation of the hidden layers; the output is always one sigmoid unit.
+    kernel_initializer : str, default "uniform"
+    optimizer : {"adam", "sgd", "rmsprop"}, default "adam"
+    learning_rate : float, default 0.001
+    seed : int, default 42
+        Seed of the initial weights (layer ``l`` uses ``seed + l``).
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"Unknown activation {activation!r}: choose one of {list(ACTIVATIONS)}.")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer {optimizer!r}: choose one of {list(OPTIMIZERS)}.")
+    check_positive("learning_rate", learning_rate)
+    check_positive("n_features", n_features, integer=True)
+    for size in hidden_layer_sizes:
+        check_positive("every hidden layer size", size, integer=True)
+    layers = [keras.Input(shape=(int(n_features),))]
+    sizes = [*hidden_layer_sizes, 1]
+    for index, units in enumerate(sizes):
+        is_output = index == len(sizes) - 1
+        layers.append(
+            keras.layers.Dense(
+                int(units),
+                activation="sigmoid" if is_output else activation,
+                kernel_initializer=make_initializer(kernel_initializer, seed + index),
+                name="output" if is_output else f"hidden_{index + 1}",
+            )
+        )
+    model = keras.Sequential(layers, name="tutorial_network")
+    model.compile(
+        optimizer=OPTIMIZERS[optimizer](learning_rate=learning_rate),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def training_batches(X, y, batch_size: int, seed: int) -> tf.data.Dataset:
+    """The training images in shuffled batches, reshuffled every epoch from ``seed``."""
+    dataset = tf.data.Dataset.from_tensor_slices((X, y))
+    return dataset.shuffle(len(X), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+
+
+class EpochCallback(keras.callbacks.Callback):
+    """Calls ``on_epoch_end(epoch, logs)`` after every epoch; a true result stops training.
+
+    ``logs`` holds that epoch's ``loss`` and ``accuracy`` (and ``val_loss``,
+    ``val_accuracy`` with validation data). Stopping sets ``model.stop_training``, so
+    the model keeps what it learned so far.
+    """
+
+    def __init__(self, on_epoch_end: Callable[[int, dict], bool | None]):
+        super().__init__()
+        self._on_epoch_end = on_epoch_end
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self._on_epoch_end(epoch, dict(logs or {})):
+            self.model.stop_training = True
+
+
+class KerasNetwork(ClassifierMixin, BaseEstimator):
+    """The tutorial's Keras network as a scikit-learn estimator.
+
+    Parameters
+    ----------
+    hidden_layer_sizes, activation, kernel_initializer, optimizer, learning_rate
+        As :func:`build_model`.
+    n_epochs : int, default 100
+    batch_size : int, default 32
+    random_state : int, default 42
+        Seed of the initial weights and of the batch order.
+
+    Attributes
+    ----------
+    model_ : keras.Sequential
+        The trained Keras model.
+    history_ : dict of str to list of float
+        Per-epoch ``loss`` and ``accuracy`` (and ``val_...`` with validation data).
+    cost_history_ : list of float
+        ``history_["loss"]``, named as in the from-scratch models.
+    n_iter_ : int
+        Epochs completed (fewer than ``n_epochs`` if training was stopped).
+    fit_seconds_ : float
+        Wall time of the training.
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(8, 4),
+        activation: str = "relu",
+        kernel_initializer: str = "uniform",
+        optimizer: str = "adam",
+        learning_rate: float = 0.001,
+        n_epochs: int = 100,
+        batch_size: int = 32,
+        random_state: int = 42,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.kernel_initializer = kernel_initializer
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.n_epochs = n_epochs
+        self.batch_size = batch_size
+        self.random_state = random_state
+
+    def fit(self, X, y, *, validation_data=None, on_epoch_end=None):
+        """Build a fresh model and train it.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features)
+        y : array of shape (n_samples,)
+            Labels, 0 or 1.
+        validation_data : tuple (X_val, y_val), optional
+            Scored after every epoch (``val_loss``, ``val_accuracy``).
+        on_epoch_end : callable(epoch, logs) -> bool, optional
+            Called after every epoch; returning true stops training there.
+
+        Returns
+        -------
+        self
+        """
+        check_positive("n_epochs", self.n_epochs, integer=True)
+        check_positive("batch_size", self.batch_size, integer=True)
+        X, y = _as_arrays(X, y)
+        self.n_features_in_ = X.shape[1]
+        self.classes_ = np.array([0, 1])
+        self.model_ = build_model(
+            X.shape[1],
+            self.hidden_layer_sizes,
+            self.activation,
+            self.kernel_initializer,
+            self.optimizer,
+            self.learning_rate,
+            self.random_state,
+        )
+        if validation_data is not None:
+            validation_data = _as_arrays(*validation_data)
+        callbacks = [EpochCallback(on_epoch_end)] if on_epoch_end is not None else []
+        started = time.perf_counter()
+        history = self.model_.fit(
+            training_batches(X, y, int(self.batch_size), self.random_state),
+            epochs=int(self.n_epochs),
+            validation_data=validation_data,
+            callbacks=callbacks,
+            shuffle=False,  # the batches come shuffled, from their own seed
+            verbose=0,
+        )
+        self.fit_seconds_ = time.perf_counter() - started
+        self.history_ = {key: [float(v) for v in values] for key, values in history.history.items()}
+        self.cost_history_ = self.history_.get("loss", [])
+        self.n_iter_ = len(self.cost_history_)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probabilities of label 0 and label 1, ``(n_samples, 2)``."""
+        if not hasattr(self, "model_"):
+            raise NotFittedError("This KerasNetwork has not been trained yet: call fit first.")
+        X = np.asarray(X, dtype=np.float32)
+        # Calling the model directly: no per-call tracing, and these sets are small.
+        probability = np.asarray(self.model_(X, training=False), dtype=np.float64).reshape(-1)
+        return np.column_stack([1.0 - probability, probability])
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted labels, 1 where the probability exceeds 0.5."""
+        return (self.predict_proba(X)[:, 1] > 0.5).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Accuracy of each fold, with their mean and standard deviation."""
+
+    fold_accuracies: tuple[float, ...]
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.fold_accuracies))
+
+    @property
+    def std(self) -> float:
+        return float(np.std(self.fold_accuracies))
+
+
+def cross_validate(
+    estimator: KerasNetwork,
+    X,
+    y,
+    n_splits: int = 3,
+    on_fold_end: Callable[[int, float], None] | None = None,
+) -> CrossValidation:
+    """K-fold cross-validation, as the tutorial's ``cross_val_score(..., cv=3)``.
+
+    The folds are scikit-learn's (``check_cv``: stratified, not shuffled), so the
+    accuracies are those ``cross_val_score`` would give; ``on_fold_end(fold, accuracy)``
+    lets a page show each fold as it finishes.
+    """
+    X, y = _as_arrays(X, y)
+    folds = check_cv(n_splits, y, classifier=True)
+    accuracies = []
+    for fold, (train, test) in enumerate(folds.split(X, y)):
+        fitted = clone(estimator).fit(X[train], y[train])
+        accuracies.append(float(fitted.score(X[test], y[test])))
+        if on_fold_end is not None:
+            on_fold_end(fold, accuracies[-1])
+    return CrossValidation(tuple(accuracies))
+
+
+def _as_arrays(X, y) -> tuple[np.ndarray, np.ndarray]:
+    X = np.asarray(X, dtype=np.float32)
+    y = np.asarray(y, dtype=np.float32).reshape(-1)
+    if X.ndim != 2 or len(X) != len(y):
+        raise ValueError(
+            f"Expected X of shape (n_samples, n_features) and one label per row; "
+            f"got X {X.shape} and y {y.shape}."
+        )
+    return X, y

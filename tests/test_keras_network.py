@@ -1,0 +1,87 @@
+"""The tutorial's Keras network and its cross-validation, on small data (imports TensorFlow)."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import cross_val_score
+
+pytestmark = pytest.mark.slow
+keras_network = pytest.importorskip("signviz.models.keras_network")
+
+
+@pytest.fixture(scope="module")
+def toy():
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 16))
+    y = (X[:, :8].sum(axis=1) > X[:, 8:].sum(axis=1)).astype(int)
+    return X, y
+
+
+def test_the_tutorials_model():
+    model = keras_network.build_model(4096)
+    dense = model.layers
+    assert [layer.units for layer in dense] == [8, 4, 1]
+    assert [layer.activation.__name__ for layer in dense] == ["relu", "relu", "sigmoid"]
+    assert model.count_params() == (4096 * 8 + 8) + (8 * 4 + 4) + (4 + 1)
+    kernel = dense[0].get_weights()[0]
+    assert kernel.shape == (4096, 8)
+    assert np.abs(kernel).max() <= 0.05  # 'uniform': uniform in [-0.05, 0.05]
+    assert kernel.std() == pytest.approx(0.1 / np.sqrt(12), rel=0.05)
+    assert type(model.optimizer).__name__ == "Adam"
+    assert model.loss == "binary_crossentropy"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"activation": "swish"}, "activation"),
+        ({"optimizer": "lion"}, "optimizer"),
+        ({"kernel_initializer": "ones"}, "initializer"),
+        ({"learning_rate": 0}, "learning_rate"),
+        ({"hidden_layer_sizes": (8, 0)}, "hidden layer"),
+    ],
+)
+def test_bad_settings_raise_value_error(options, message):
+    with pytest.raises(ValueError, match=message):
+        keras_network.build_model(16, **options)
+
+
+def test_training_is_reproducible_and_reports_each_epoch(toy):
+    X, y = toy
+    seen = []
+    first = keras_network.KerasNetwork(hidden_layer_sizes=(4,), n_epochs=4, batch_size=16).fit(
+        X, y, validation_data=(X, y), on_epoch_end=lambda epoch, logs: seen.append((epoch, logs))
+    )
+    again = keras_network.KerasNetwork(hidden_layer_sizes=(4,), n_epochs=4, batch_size=16).fit(X, y)
+    assert first.n_iter_ == 4
+    assert [epoch for epoch, _ in seen] == [0, 1, 2, 3]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(seen[0][1])
+    assert first.cost_history_ == [logs["loss"] for _, logs in seen]
+    np.testing.assert_allclose(first.cost_history_, again.cost_history_, rtol=1e-6)
+    probabilities = first.predict_proba(X)
+    assert probabilities.shape == (60, 2)
+    np.testing.assert_array_equal(first.predict(X), (probabilities[:, 1] > 0.5).astype(int))
+
+
+def test_a_callback_can_stop_training_and_keep_what_was_learned(toy):
+    X, y = toy
+    network = keras_network.KerasNetwork(n_epochs=50).fit(
+        X, y, on_epoch_end=lambda epoch, logs: epoch == 2
+    )
+    assert network.n_iter_ == 3
+    assert len(network.history_["loss"]) == 3
+    assert network.predict(X).shape == (60,)
+
+
+def test_cross_validation_uses_cross_val_scores_folds(toy):
+    X, y = toy
+    estimator = keras_network.KerasNetwork(hidden_layer_sizes=(4,), n_epochs=3)
+    folds = []
+    result = keras_network.cross_validate(
+        estimator, X, y, on_fold_end=lambda fold, accuracy: folds.append((fold, accuracy))
+    )
+    assert [fold for fold, _ in folds] == [0, 1, 2]
+    assert result.fold_accuracies == tuple(accuracy for _, accuracy in folds)
+    expected = cross_val_score(estimator, X, y, cv=3)
+    np.testing.assert_allclose(result.fold_accuracies, expected, atol=1e-6)
+    assert result.mean == pytest.approx(np.mean(expected))
+    assert result.std == pytest.approx(np.std(expected))
