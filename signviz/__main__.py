@@ -1,0 +1,254 @@
+"""The command line: ``python -m signviz tutorial | train MODEL | download``.
+
+``tutorial`` runs the whole tutorial headless and prints what it prints; ``train``
+trains one model on one task (``--json`` for a machine-readable result);
+``download`` fetches and verifies the dataset into the user cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+
+from signviz import data
+from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
+
+MODELS = ("logreg", "sklearn", "two-layer", "deep", "keras")
+
+#: Which models each model-specific option applies to.
+OPTION_MODELS = {
+    "learning_rate": ("logreg", "two-layer", "deep", "keras"),
+    "hidden_units": ("two-layer",),
+    "layers": ("deep", "keras"),
+}
+
+
+class UsageError(Exception):
+    """A command-line argument that cannot work; reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    try:
+        arguments = parser.parse_args(argv)
+        return arguments.run(arguments)
+    except (UsageError, ValueError) as error:
+        print(f"signviz: error: {error}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m signviz", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
+
+    tutorial = commands.add_parser("tutorial", help="run the whole tutorial and print its results")
+    tutorial.add_argument("--data", metavar="PATH", help="dataset folder (default: see README)")
+    tutorial.add_argument(
+        "--no-keras", action="store_true", help="skip the Keras chapter (no TensorFlow import)"
+    )
+    tutorial.set_defaults(run=run_tutorial)
+
+    train = commands.add_parser("train", help="train one model and report its accuracy")
+    train.add_argument("model", choices=MODELS, metavar="MODEL", help=" | ".join(MODELS))
+    train.add_argument("--digits", nargs=2, type=int, default=(0, 1), metavar=("A", "B"))
+    train.add_argument("--learning-rate", type=float)
+    train.add_argument(
+        "--iterations", "--epochs", type=int, dest="iterations", help="iterations (or epochs)"
+    )
+    train.add_argument("--hidden-units", type=int)
+    train.add_argument("--layers", type=parse_layers, metavar="8,4", help="hidden layer sizes")
+    train.add_argument(
+        "--seed", type=int, default=42, help="the split's random state and the initialization"
+    )
+    train.add_argument("--test-size", type=float, default=0.15)
+    train.add_argument("--data", metavar="PATH", help="dataset folder (default: see README)")
+    train.add_argument("--json", action="store_true", help="print one JSON object")
+    train.set_defaults(run=run_train)
+
+    download = commands.add_parser("download", help="download and verify the dataset")
+    download.set_defaults(run=run_download)
+    return parser
+
+
+def parse_layers(text: str) -> tuple[int, ...]:
+    """``"8,4"`` -> ``(8, 4)``."""
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"layers must be whole numbers separated by commas, like 8,4 (got {text!r})"
+        ) from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"every layer needs at least one unit (got {text!r})")
+    return sizes
+
+
+# -- train ---------------------------------------------------------------------------
+
+
+def run_train(arguments) -> int:
+    for option, models in OPTION_MODELS.items():
+        if getattr(arguments, option) is not None and arguments.model not in models:
+            flag = "--" + option.replace("_", "-")
+            raise UsageError(f"{flag} applies to {', '.join(models)}, not to {arguments.model}")
+    estimator = make_estimator(arguments)
+    dataset = data.load_dataset(arguments.data, progressbar=not arguments.json)
+    task = data.make_task(
+        dataset, tuple(arguments.digits), test_size=arguments.test_size, random_state=arguments.seed
+    )
+    if dataset.is_fallback:
+        print(dataset.message, file=sys.stderr)
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning at max_iter=150
+        estimator.fit(task.x_train, task.y_train)
+    seconds = time.perf_counter() - started
+    result = {
+        "model": arguments.model,
+        "digits": list(task.digits),
+        "n_train": task.n_train,
+        "n_test": task.n_test,
+        "costs": list(getattr(estimator, "cost_history_", [])),
+        "train_accuracy": float(estimator.score(task.x_train, task.y_train)),
+        "test_accuracy": float(estimator.score(task.x_test, task.y_test)),
+        "seconds": seconds,
+        "diverged": bool(getattr(estimator, "diverged_", False)),
+    }
+    if arguments.json:
+        print(json.dumps(result))
+        return 0
+    print(f"{arguments.model} on digits {task.digits[0]} and {task.digits[1]}")
+    print(f"{task.n_train} training and {task.n_test} test images, {task.n_features} pixels each")
+    print_costs(result["costs"], every=max(1, len(result["costs"]) // 15))
+    if result["diverged"]:
+        print(estimator.divergence_message)
+    print_accuracies(estimator, task)
+    print(f"trained in {seconds:.2f} s")
+    return 0
+
+
+def make_estimator(arguments):
+    """The model named on the command line, with the options given (defaults otherwise)."""
+    options = {}
+    if arguments.learning_rate is not None:
+        options["learning_rate"] = arguments.learning_rate
+    if arguments.layers is not None:
+        options["hidden_layer_sizes"] = arguments.layers
+    if arguments.hidden_units is not None:
+        options["hidden_units"] = arguments.hidden_units
+    iterations = arguments.iterations
+    if arguments.model == "logreg":
+        if iterations is not None:
+            options["n_iterations"] = iterations
+        return LogisticRegressionGD(**options)
+    if arguments.model == "sklearn":
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(random_state=arguments.seed, max_iter=iterations or 150)
+    options["random_state"] = arguments.seed
+    if arguments.model == "two-layer":
+        if iterations is not None:
+            options["n_iterations"] = iterations
+        return TwoLayerNetwork(**options)
+    if iterations is not None:
+        options["n_epochs"] = iterations
+    if arguments.model == "deep":
+        return DeepNetwork(**options)
+    from signviz.models.keras_network import KerasNetwork
+
+    return KerasNetwork(**options)
+
+
+# -- tutorial ------------------------------------------------------------------------
+
+
+def run_tutorial(arguments) -> int:
+    dataset = data.load_dataset(arguments.data, progressbar=True)
+    if dataset.is_fallback:
+        print(dataset.message)
+    task = data.make_task(dataset, (0, 1))
+    height, width = task.image_shape
+    n_images = task.n_train + task.n_test
+    section("The data")
+    print(f"{len(dataset.digits)} images ({dataset.source}: {dataset.location or 'scikit-learn'})")
+    print(f"X shape: ({n_images}, {height}, {width})   Y shape: ({n_images}, 1)")
+    print(f"x_train shape: {task.x_train.shape}   x_test shape: {task.x_test.shape}")
+    print(f"transposed for the numpy code: x_train {task.x_train.T.shape}", end="")
+    print(f", y_train (1, {task.n_train})")
+
+    section("Logistic regression from scratch")
+    run_iterative(LogisticRegressionGD(), task, every=10)
+
+    section("Logistic regression with scikit-learn")
+    from sklearn.linear_model import LogisticRegression
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logistic = LogisticRegression(random_state=42, max_iter=150).fit(task.x_train, task.y_train)
+    print_accuracies(logistic, task)
+
+    section("Two-layer neural network")
+    run_iterative(TwoLayerNetwork(), task, every=100)
+
+    if not arguments.no_keras:
+        section("L-layer neural network with Keras: 3-fold cross-validation")
+        from signviz.models.keras_network import KerasNetwork, cross_validate
+
+        result = cross_validate(
+            KerasNetwork(),
+            task.x_train,
+            task.y_train,
+            on_fold_end=lambda fold, accuracy: print(f"fold {fold + 1}: accuracy {accuracy:.4f}"),
+        )
+        print(f"Accuracy mean: {result.mean:.4f}")
+        print(f"Accuracy standard deviation: {result.std:.4f}")
+    return 0
+
+
+def run_iterative(model, task, every: int) -> None:
+    """Train a from-scratch model, printing its cost every ``every`` iterations."""
+    model.fit(task.x_train, task.y_train)
+    print_costs(model.cost_history_, every)
+    if model.diverged_:
+        print(model.divergence_message)
+    print_accuracies(model, task)
+
+
+def section(title: str) -> None:
+    print(f"\n== {title} ==")
+
+
+def print_costs(costs: list[float], every: int) -> None:
+    for iteration in range(0, len(costs), every):
+        print(f"Cost after iteration {iteration}: {costs[iteration]:f}")
+
+
+def print_accuracies(model, task) -> None:
+    print(f"train accuracy: {100 * model.score(task.x_train, task.y_train):.2f} %")
+    print(f"test accuracy: {100 * model.score(task.x_test, task.y_test):.2f} %")
+
+
+# -- download ------------------------------------------------------------------------
+
+
+def run_download(arguments) -> int:
+    try:
+        folder = data.download_dataset(progressbar=True)
+    except data.DatasetError as error:
+        print(f"signviz: {error}", file=sys.stderr)
+        return 1
+    print(f"The dataset is verified and ready in {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
