@@ -15,6 +15,7 @@ import warnings
 
 from signviz import data
 from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
+from signviz.models.reference import fit_scikit_learn_logistic
 
 MODELS = ("logreg", "sklearn", "two-layer", "deep", "keras")
 
@@ -176,25 +177,21 @@ def run_tutorial(arguments) -> int:
     if dataset.is_fallback:
         print(dataset.message)
     task = data.make_task(dataset, (0, 1))
-    height, width = task.image_shape
-    n_images = task.n_train + task.n_test
+    shapes = task.tutorial_shapes()
     section("The data")
     print(f"{len(dataset.digits)} images ({dataset.source}: {dataset.location or 'scikit-learn'})")
-    print(f"X shape: ({n_images}, {height}, {width})   Y shape: ({n_images}, 1)")
-    print(f"x_train shape: {task.x_train.shape}   x_test shape: {task.x_test.shape}")
-    print(f"transposed for the numpy code: x_train {task.x_train.T.shape}", end="")
-    print(f", y_train (1, {task.n_train})")
+    print(f"X shape: {shapes['X']}   Y shape: {shapes['Y']}")
+    print(f"x_train shape: {shapes['X_train_flatten']}   x_test shape: {shapes['X_test_flatten']}")
+    print(
+        f"transposed for the numpy code: x_train {shapes['x_train']}, y_train {shapes['y_train']}"
+    )
 
     section("Logistic regression from scratch")
     run_iterative(LogisticRegressionGD(), task, every=10)
 
     section("Logistic regression with scikit-learn")
-    from sklearn.linear_model import LogisticRegression
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        logistic = LogisticRegression(random_state=42, max_iter=150).fit(task.x_train, task.y_train)
-    print_accuracies(logistic, task)
+    reference = fit_scikit_learn_logistic(task.x_train, task.y_train)
+    print_accuracies(reference.model, task)
 
     section("Two-layer neural network")
     run_iterative(TwoLayerNetwork(), task, every=100)

@@ -200,6 +200,40 @@ class Task:
         """True when the task was built from scikit-learn's 8x8 digits."""
         return self.source == "fallback"
 
+    def tutorial_shapes(self) -> dict[str, tuple[int, ...]]:
+        """The shapes of the tutorial's arrays for this task, named as in its code.
+
+        ``X`` and ``Y`` stack the images and labels of both digits; ``train_test_split``
+        gives ``X_train``, ``X_test``, ``Y_train``, ``Y_test``; flattening each image
+        gives ``X_train_flatten`` and ``X_test_flatten``; the tutorial's numpy code then
+        works on transposes, one column per image: ``x_train``, ``x_test``, ``y_train``,
+        ``y_test``.
+
+        Returns
+        -------
+        dict of str to tuple of int
+            For the tutorial's task (zeros and ones, 64x64, 15 % test): ``X`` (410, 64, 64),
+            ``Y`` (410, 1), ``X_train`` (348, 64, 64), ``X_train_flatten`` (348, 4096),
+            ``x_train`` (4096, 348), ``y_train`` (1, 348), and so on.
+        """
+        height, width = self.image_shape
+        n_train, n_test, n_pixels = self.n_train, self.n_test, self.n_features
+        n_images = n_train + n_test
+        return {
+            "X": (n_images, height, width),
+            "Y": (n_images, 1),
+            "X_train": (n_train, height, width),
+            "X_test": (n_test, height, width),
+            "Y_train": (n_train, 1),
+            "Y_test": (n_test, 1),
+            "X_train_flatten": (n_train, n_pixels),
+            "X_test_flatten": (n_test, n_pixels),
+            "x_train": (n_pixels, n_train),
+            "x_test": (n_pixels, n_test),
+            "y_train": (1, n_train),
+            "y_test": (1, n_test),
+        }
+
 
 def _make_read_only(*arrays):
     for array in arrays:

@@ -85,3 +85,21 @@ def test_cross_validation_uses_cross_val_scores_folds(toy):
     np.testing.assert_allclose(result.fold_accuracies, expected, atol=1e-6)
     assert result.mean == pytest.approx(np.mean(expected))
     assert result.std == pytest.approx(np.std(expected))
+
+
+def test_input_gradient_agrees_with_the_numpy_twin(toy):
+    from signviz.models import DeepNetwork
+
+    X, y = toy
+    network = keras_network.KerasNetwork(hidden_layer_sizes=(5, 3), n_epochs=3).fit(X, y)
+    twin = DeepNetwork(hidden_layer_sizes=(5, 3)).partial_fit(X, y, n_iterations=0)
+    for layer, (kernel, bias) in enumerate(layer.get_weights() for layer in network.model_.layers):
+        twin.weights_[layer][...] = kernel.T
+        twin.biases_[layer][...] = bias[:, np.newaxis]
+    np.testing.assert_allclose(network.decision_function(X), twin.decision_function(X), atol=1e-5)
+    gradient = network.input_gradient(X[:6])
+    assert gradient.shape == (6, 16)
+    np.testing.assert_allclose(gradient, twin.input_gradient(X[:6]), atol=1e-5)
+    np.testing.assert_allclose(
+        network.predict_proba(X)[:, 1], twin.predict_proba(X)[:, 1], atol=1e-5
+    )

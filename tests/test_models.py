@@ -319,3 +319,31 @@ def test_dead_relu_units_are_counted(toy):
     model.biases_[0][1] = 0.0
     assert model.dead_units(X)[0] >= 1
     assert [a.shape for a in model.hidden_activations(X)] == [(40, 3), (40, 2)]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        LogisticRegressionGD(learning_rate=0.5, n_iterations=20),
+        TwoLayerNetwork(hidden_units=3, learning_rate=0.5, n_iterations=20, init_scale=0.5),
+        TwoLayerNetwork(hidden_units=3, activation="sigmoid", n_iterations=20, init_scale=0.5),
+        DeepNetwork(hidden_layer_sizes=(5, 3), n_epochs=5, init_scale=0.5, activation="tanh"),
+        DeepNetwork(hidden_layer_sizes=(5, 3), n_epochs=5, init_scale=0.5),
+    ],
+    ids=["logistic", "two-layer-tanh", "two-layer-sigmoid", "deep-tanh", "deep-relu"],
+)
+def test_input_gradients_match_finite_differences(model, toy):
+    X, y = toy
+    model.fit(X, y)
+    analytic = model.input_gradient(X[:4])
+    assert analytic.shape == (4, 12)
+    epsilon = 1e-6
+    numeric = np.zeros_like(analytic)
+    for pixel in range(12):
+        step = np.zeros(12)
+        step[pixel] = epsilon
+        numeric[:, pixel] = (
+            model.decision_function(X[:4] + step) - model.decision_function(X[:4] - step)
+        ) / (2 * epsilon)
+    assert np.abs(analytic).max() > 1e-6
+    assert relative_error(analytic, numeric) < 1e-6

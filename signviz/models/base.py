@@ -38,6 +38,7 @@ class GradientModel(ClassifierMixin, BaseEstimator):
     - ``_parameters()``: the trainable arrays by name (the live arrays, not copies);
     - ``_cost_and_gradients(X, y)``: the cost and the gradient of every parameter;
     - ``_output_logit(X)``: ``z`` of the output unit, ``(n_samples,)``;
+    - ``_input_gradient(X)``: the derivative of that ``z`` with respect to each pixel;
     - ``_iterate(X, y)`` (optional): one training iteration, returning the cost
       measured during it; by default one full-batch gradient-descent step.
     """
@@ -94,6 +95,18 @@ class GradientModel(ClassifierMixin, BaseEstimator):
         X = self._check_prediction_data(X)
         with np.errstate(over="ignore", invalid="ignore"):
             return self._output_logit(X)
+
+    def input_gradient(self, X) -> np.ndarray:
+        """How the output's ``z`` responds to each pixel, ``(n_samples, n_features)``.
+
+        Entry ``[i, j]`` is the derivative of ``decision_function(X)[i]`` with respect to
+        pixel ``j`` of image ``i``: where brightening a pixel would push the answer
+        towards label 1 (positive) or label 0 (negative). It is taken on ``z`` rather
+        than on the probability, whose slope vanishes for confident answers.
+        """
+        X = self._check_prediction_data(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._input_gradient(X)
 
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities of label 0 and label 1, ``(n_samples, 2)``; column 1 is ``y_hat``."""

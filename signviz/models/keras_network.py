@@ -36,15 +36,18 @@ from sklearn.model_selection import check_cv
 
 from signviz.models.activations import ACTIVATIONS
 from signviz.models.base import check_positive
+from signviz.models.deep import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
 
-OPTIMIZERS = {
-    "adam": keras.optimizers.Adam,
-    "sgd": keras.optimizers.SGD,
-    "rmsprop": keras.optimizers.RMSprop,
-}
+OPTIMIZERS = dict(
+    zip(
+        KERAS_OPTIMIZERS,
+        (keras.optimizers.Adam, keras.optimizers.SGD, keras.optimizers.RMSprop),
+        strict=True,
+    )
+)
 
 #: Weight initializers a learner can pick; 'uniform' is the tutorial's (uniform in ±0.05).
-INITIALIZERS = ("uniform", "glorot_uniform", "he_normal", "zeros")
+INITIALIZERS = KERAS_INITIALIZERS
 
 
 def make_initializer(name: str, seed: int) -> keras.initializers.Initializer:
@@ -232,16 +235,57 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities of label 0 and label 1, ``(n_samples, 2)``."""
-        if not hasattr(self, "model_"):
-            raise NotFittedError("This KerasNetwork has not been trained yet: call fit first.")
-        X = np.asarray(X, dtype=np.float32)
         # Calling the model directly: no per-call tracing, and these sets are small.
-        probability = np.asarray(self.model_(X, training=False), dtype=np.float64).reshape(-1)
+        outputs = self.model_(self._as_tensor(X), training=False)
+        probability = np.asarray(outputs, dtype=np.float64).reshape(-1)
         return np.column_stack([1.0 - probability, probability])
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels, 1 where the probability exceeds 0.5."""
         return (self.predict_proba(X)[:, 1] > 0.5).astype(np.int64)
+
+    def decision_function(self, X) -> np.ndarray:
+        """The output unit's ``z`` (before the sigmoid) for each sample, ``(n_samples,)``."""
+        return self._logit(self._as_tensor(X)).numpy().reshape(-1).astype(np.float64)
+
+    def input_gradient(self, X) -> np.ndarray:
+        """How each image's ``z`` responds to its pixels, ``(n_samples, n_features)``.
+
+        As :meth:`signviz.models.DeepNetwork.input_gradient`, computed by TensorFlow's
+        automatic differentiation.
+        """
+        inputs = self._as_tensor(X)
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            logits = self._logit(inputs)
+        # Each image's z depends on its own pixels only: the gradient of their sum
+        # holds every image's gradient in its row.
+        return tape.gradient(logits, inputs).numpy().astype(np.float64)
+
+    def dead_units(self, X) -> list[int]:
+        """How many units of each hidden layer output 0 for every image in ``X``.
+
+        See :meth:`signviz.models.DeepNetwork.dead_units`: a relu unit that never fires
+        never learns again, and a layer of them stops the loss for good.
+        """
+        hidden = self._as_tensor(X)
+        counts = []
+        for layer in self.model_.layers[:-1]:
+            hidden = layer(hidden)
+            counts.append(int(np.sum(np.all(hidden.numpy() == 0, axis=0))))
+        return counts
+
+    def _as_tensor(self, X):
+        if not hasattr(self, "model_"):
+            raise NotFittedError("This KerasNetwork has not been trained yet: call fit first.")
+        return tf.convert_to_tensor(np.asarray(X, dtype=np.float32))
+
+    def _logit(self, inputs):
+        hidden = inputs
+        for layer in self.model_.layers[:-1]:
+            hidden = layer(hidden)
+        output = self.model_.layers[-1]
+        return tf.matmul(hidden, output.kernel) + output.bias
 
 
 @dataclass(frozen=True)
@@ -264,22 +308,24 @@ def cross_validate(
     X,
     y,
     n_splits: int = 3,
-    on_fold_end: Callable[[int, float], None] | None = None,
+    on_fold_end: Callable[[int, float], bool | None] | None = None,
+    on_epoch_end: Callable[[int, dict], bool | None] | None = None,
 ) -> CrossValidation:
     """K-fold cross-validation, as the tutorial's ``cross_val_score(..., cv=3)``.
 
     The folds are scikit-learn's (``check_cv``: stratified, not shuffled), so the
-    accuracies are those ``cross_val_score`` would give; ``on_fold_end(fold, accuracy)``
-    lets a page show each fold as it finishes.
+    accuracies are those ``cross_val_score`` would give. ``on_fold_end(fold, accuracy)``
+    lets a page show each fold as it finishes (a true result skips the remaining
+    folds), and ``on_epoch_end`` is passed to every fold's training.
     """
     X, y = _as_arrays(X, y)
     folds = check_cv(n_splits, y, classifier=True)
     accuracies = []
     for fold, (train, test) in enumerate(folds.split(X, y)):
-        fitted = clone(estimator).fit(X[train], y[train])
+        fitted = clone(estimator).fit(X[train], y[train], on_epoch_end=on_epoch_end)
         accuracies.append(float(fitted.score(X[test], y[test])))
-        if on_fold_end is not None:
-            on_fold_end(fold, accuracies[-1])
+        if on_fold_end is not None and on_fold_end(fold, accuracies[-1]):
+            break
     return CrossValidation(tuple(accuracies))
 
 

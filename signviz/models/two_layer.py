@@ -177,3 +177,8 @@ class TwoLayerNetwork(GradientModel):
 
     def _output_logit(self, X: np.ndarray) -> np.ndarray:
         return self._forward(X)[1][0]
+
+    def _input_gradient(self, X: np.ndarray) -> np.ndarray:
+        A1, _ = self._forward(X)
+        slopes = get_activation(self.activation).derivative(A1)  # (h, m)
+        return (self.output_weights_.T * slopes).T @ self.hidden_weights_  # (m, n)
