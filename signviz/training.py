@@ -1,0 +1,100 @@
+"""Training that can be watched: a model advances in chunks, with a look after each.
+
+A page that redrew its charts after every iteration would spend its time drawing;
+one that redrew only at the end would show nothing live. `train_in_chunks` sizes each
+chunk of iterations so that a redraw comes about every ``interval`` seconds, and
+stretches the interval when drawing itself is slow, so drawing never takes more than
+``max_drawing_share`` of the time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """What a call of `train_in_chunks` did.
+
+    Attributes
+    ----------
+    iterations : int
+        Iterations trained (fewer than asked if training diverged or was stopped).
+    redraws : int
+        Calls of ``on_progress``.
+    training_seconds, drawing_seconds : float
+        Time spent in ``partial_fit`` and in ``on_progress``.
+    stopped : bool
+        Whether ``on_progress`` asked to stop.
+    """
+
+    iterations: int
+    redraws: int
+    training_seconds: float
+    drawing_seconds: float
+    stopped: bool
+
+
+def train_in_chunks(
+    model,
+    X,
+    y,
+    n_iterations: int,
+    on_progress: Callable[[object], bool | None] | None = None,
+    *,
+    interval: float = 0.25,
+    max_drawing_share: float = 0.1,
+    clock: Callable[[], float] = time.perf_counter,
+) -> TrainingRun:
+    """Train ``model`` for ``n_iterations`` more iterations, calling ``on_progress`` as it goes.
+
+    Parameters
+    ----------
+    model
+        A model with ``partial_fit(X, y, n_iterations)``, ``n_iter_`` and ``diverged_``
+        (the from-scratch models of :mod:`signviz.models`).
+    X : array of shape (n_samples, n_features)
+    y : array of shape (n_samples,)
+    n_iterations : int
+        How many iterations to add.
+    on_progress : callable(model) -> bool, optional
+        Called after the first iteration, then about every ``interval`` seconds, and
+        once at the end; a true result stops training.
+    interval : float, default 0.25
+        Seconds of training between two calls of ``on_progress``.
+    max_drawing_share : float, default 0.1
+        When ``on_progress`` is slow, calls are spaced so that it takes at most this
+        share of the total time.
+    clock : callable, default time.perf_counter
+
+    Returns
+    -------
+    TrainingRun
+    """
+    if not 0 < max_drawing_share < 1:
+        raise ValueError(f"max_drawing_share must be between 0 and 1, got {max_drawing_share}.")
+    done = redraws = 0
+    training = drawing = 0.0
+    chunk = 1  # the first chunk measures the speed and shows the first point at once
+    spacing = interval
+    stopped = False
+    while done < n_iterations and not getattr(model, "diverged_", False) and not stopped:
+        started = clock()
+        before = getattr(model, "n_iter_", 0)
+        model.partial_fit(X, y, n_iterations=min(chunk, n_iterations - done))
+        elapsed = clock() - started
+        advanced = model.n_iter_ - before
+        done += advanced
+        training += elapsed
+        if on_progress is not None:
+            started = clock()
+            stopped = bool(on_progress(model))
+            cost = clock() - started
+            drawing += cost
+            redraws += 1
+            spacing = max(interval, cost * (1 - max_drawing_share) / max_drawing_share)
+        seconds_per_iteration = elapsed / max(advanced, 1)
+        chunk = max(1, int(spacing / max(seconds_per_iteration, 1e-9)))
+    return TrainingRun(done, redraws, training, drawing, stopped)
