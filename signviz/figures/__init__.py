@@ -1,0 +1,56 @@
+"""Plotly figures: pure functions, arrays in, ``plotly.graph_objects.Figure`` out.
+
+Nothing here knows about Streamlit; every function can be called (and tested) alone.
+The modules group the figures by what they show:
+
+- :mod:`~signviz.figures.images`: photos, mosaics of photos, weight heatmaps;
+- :mod:`~signviz.figures.training`: cost curves and what a trained model predicts;
+- :mod:`~signviz.figures.concepts`: the computation graph, activations, losses and
+  gradient descent on one weight;
+- :mod:`~signviz.figures.dataset`: what the dataset holds;
+- :mod:`~signviz.figures.comparison`: confusion matrices and explanation maps.
+"""
+
+from signviz.figures.comparison import confusion_matrix, explanation_map
+from signviz.figures.concepts import (
+    activation_curves,
+    computation_graph,
+    descent_animation,
+    loss_curves,
+    sigmoid_point,
+)
+from signviz.figures.dataset import (
+    class_counts,
+    digit_samples,
+    preparation_diagram,
+)
+from signviz.figures.images import image_figure, image_grid, weight_heatmap, weight_heatmaps
+from signviz.figures.training import (
+    cost_curve,
+    cost_curves,
+    hidden_activation_bars,
+    history_chart,
+    prediction_grid,
+)
+
+__all__ = [
+    "activation_curves",
+    "class_counts",
+    "computation_graph",
+    "confusion_matrix",
+    "cost_curve",
+    "cost_curves",
+    "descent_animation",
+    "digit_samples",
+    "explanation_map",
+    "hidden_activation_bars",
+    "history_chart",
+    "image_figure",
+    "image_grid",
+    "loss_curves",
+    "prediction_grid",
+    "preparation_diagram",
+    "sigmoid_point",
+    "weight_heatmap",
+    "weight_heatmaps",
+]

@@ -1,0 +1,258 @@
+"""Images as figures: one photo, a mosaic of photos, and weights drawn as images.
+
+A weight of logistic regression (or of one hidden unit) belongs to one pixel, so the
+4096 weights can be drawn as a 64x64 picture of what the unit looks for.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from PIL import Image
+from plotly.subplots import make_subplots
+
+from signviz.figures.style import (
+    COLORS,
+    IMAGE_COLORSCALE,
+    WEIGHT_COLORSCALE,
+    apply_layout,
+    symmetric_limit,
+)
+
+
+def image_figure(image: np.ndarray, title: str, *, height: int = 420) -> go.Figure:
+    """One grayscale image, large, with each pixel's value on hover.
+
+    Parameters
+    ----------
+    image : array of shape (height, width)
+        Pixel values in [0, 1].
+    title : str
+    """
+    image = _as_image(image)
+    figure = go.Figure(
+        go.Heatmap(
+            z=image,
+            colorscale=IMAGE_COLORSCALE,
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            hovertemplate="row %{y}, column %{x}<br>value %{z:.3f}<extra></extra>",
+        )
+    )
+    _image_axes(figure)
+    return apply_layout(figure, title, height=height)
+
+
+def weight_heatmap(
+    weights: np.ndarray, image_shape: tuple[int, int], title: str, *, height: int = 420
+) -> go.Figure:
+    """Weights, one per pixel, drawn as an image: red pushes to label 1, blue to label 0.
+
+    Parameters
+    ----------
+    weights : array of shape (n_pixels,) or (1, n_pixels)
+        ``n_pixels = height * width`` of ``image_shape``.
+    image_shape : tuple (height, width)
+    title : str
+    """
+    grid = _weights_as_image(weights, image_shape)
+    limit = symmetric_limit(grid)
+    figure = go.Figure(
+        go.Heatmap(
+            z=grid,
+            colorscale=WEIGHT_COLORSCALE,
+            zmid=0,
+            zmin=-limit,
+            zmax=limit,
+            colorbar={"title": {"text": "weight"}, "thickness": 12},
+            hovertemplate="row %{y}, column %{x}<br>weight %{z:.4g}<extra></extra>",
+        )
+    )
+    _image_axes(figure)
+    return apply_layout(figure, title, height=height)
+
+
+def weight_heatmaps(
+    weight_rows: np.ndarray,
+    image_shape: tuple[int, int],
+    titles: Sequence[str],
+    *,
+    title: str,
+    columns: int = 4,
+    tile_height: int = 200,
+) -> go.Figure:
+    """Small multiples: one weight image per row of ``weight_rows`` (one per hidden unit).
+
+    All share one colour scale centred on 0, so their strengths can be compared.
+
+    Parameters
+    ----------
+    weight_rows : array of shape (n_units, n_pixels)
+    image_shape : tuple (height, width)
+    titles : sequence of str, one per unit
+    title : str
+    columns : int, default 4
+    """
+    weight_rows = np.atleast_2d(np.asarray(weight_rows, dtype=float))
+    if len(titles) != len(weight_rows):
+        raise ValueError(
+            f"Need one title per unit: {len(weight_rows)} units, {len(titles)} titles."
+        )
+    columns = max(1, min(columns, len(weight_rows)))
+    rows = math.ceil(len(weight_rows) / columns)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=list(titles),
+        horizontal_spacing=0.02,
+        vertical_spacing=0.3 / rows,
+    )
+    limit = symmetric_limit(weight_rows)
+    for index, weights in enumerate(weight_rows):
+        figure.add_trace(
+            go.Heatmap(
+                z=_weights_as_image(weights, image_shape),
+                coloraxis="coloraxis",
+                name=titles[index],
+                hovertemplate=f"{titles[index]}<br>row %{{y}}, column %{{x}}"
+                "<br>weight %{z:.4g}<extra></extra>",
+            ),
+            row=index // columns + 1,
+            col=index % columns + 1,
+        )
+    figure.update_layout(
+        coloraxis={
+            "colorscale": WEIGHT_COLORSCALE,
+            "cmid": 0,
+            "cmin": -limit,
+            "cmax": limit,
+            "colorbar": {"title": {"text": "weight"}, "thickness": 12},
+        }
+    )
+    _image_axes(figure)
+    return apply_layout(figure, title, height=60 + rows * tile_height)
+
+
+def image_grid(
+    images: np.ndarray,
+    *,
+    title: str,
+    captions: Sequence[str] | None = None,
+    hover: Sequence[str] | None = None,
+    highlight: Sequence[bool] | None = None,
+    columns: int = 10,
+    tile_height: int = 80,
+) -> go.Figure:
+    """A mosaic of grayscale images, with a caption in each tile and some framed in red.
+
+    The mosaic is sent as one PNG, which keeps the figure small however many images
+    it holds; an invisible marker over each tile carries its hover text and its index
+    (``customdata``), so a click can select an image.
+
+    Parameters
+    ----------
+    images : array of shape (n_images, height, width)
+        Pixel values in [0, 1].
+    title : str
+    captions : sequence of str, optional
+        Short text drawn in the corner of each tile (e.g. a probability).
+    hover : sequence of str, optional
+        Longer text shown when the pointer rests on a tile.
+    highlight : sequence of bool, optional
+        Tiles to frame in red (e.g. misclassified images).
+    columns : int, default 10
+    tile_height : int, default 80
+        Height in screen pixels of one row of tiles.
+    """
+    images = np.asarray(images, dtype=float)
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (n_images, height, width), got {images.shape}.")
+    count, height, width = images.shape
+    for name, values in (("captions", captions), ("hover", hover), ("highlight", highlight)):
+        if values is not None and len(values) != count:
+            raise ValueError(f"{name} needs one entry per image: {len(values)} for {count}.")
+    columns = max(1, min(columns, count)) if count else 1
+    rows = max(1, math.ceil(count / columns))
+    gap = max(1, height // 16)
+    mosaic = np.ones((rows * (height + gap) - gap, columns * (width + gap) - gap))
+    corners = []
+    for index, image in enumerate(images):
+        top, left = (index // columns) * (height + gap), (index % columns) * (width + gap)
+        mosaic[top : top + height, left : left + width] = np.clip(image, 0, 1)
+        corners.append((top, left))
+    figure = go.Figure(go.Image(source=_png_data_uri(mosaic), hoverinfo="skip"))
+    figure.add_trace(
+        go.Scatter(
+            x=[left + width / 2 for _, left in corners],
+            y=[top + height / 2 for top, _ in corners],
+            mode="markers",
+            marker={"size": max(8, tile_height * 0.8), "opacity": 0, "symbol": "square"},
+            customdata=list(range(count)),
+            hovertext=list(hover) if hover is not None else None,
+            hoverinfo="text" if hover is not None else "skip",
+            showlegend=False,
+            name="images",
+        )
+    )
+    for index, (top, left) in enumerate(corners):
+        if captions is not None and captions[index]:
+            figure.add_annotation(
+                x=left + 1,
+                y=top + 1,
+                text=captions[index],
+                showarrow=False,
+                xanchor="left",
+                yanchor="top",
+                font={"size": 10, "color": "black"},
+                bgcolor="rgba(255, 255, 255, 0.75)",
+            )
+        if highlight is not None and highlight[index]:
+            figure.add_shape(
+                type="rect",
+                x0=left - 0.5,
+                y0=top - 0.5,
+                x1=left + width - 0.5,
+                y1=top + height - 0.5,
+                line={"color": COLORS["wrong"], "width": 3},
+            )
+    figure.update_xaxes(visible=False, range=[-0.5, mosaic.shape[1] - 0.5])
+    figure.update_yaxes(visible=False, range=[mosaic.shape[0] - 0.5, -0.5], scaleanchor="x")
+    return apply_layout(figure, title, height=60 + rows * tile_height)
+
+
+def _as_image(image) -> np.ndarray:
+    image = np.asarray(image, dtype=float)
+    if image.ndim != 2:
+        raise ValueError(f"An image must be 2-D (height, width), got shape {image.shape}.")
+    return image
+
+
+def _weights_as_image(weights, image_shape) -> np.ndarray:
+    weights = np.asarray(weights, dtype=float).reshape(-1)
+    height, width = image_shape
+    if weights.size != height * width:
+        raise ValueError(
+            f"{weights.size} weights cannot be drawn as a {height}x{width} image: "
+            "there must be one weight per pixel."
+        )
+    return weights.reshape(height, width)
+
+
+def _image_axes(figure: go.Figure) -> None:
+    figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    figure.update_yaxes(
+        showticklabels=False, showgrid=False, zeroline=False, autorange="reversed", scaleanchor="x"
+    )
+
+
+def _png_data_uri(gray: np.ndarray) -> str:
+    """Encode a [0, 1] grayscale array as a PNG ``data:`` URI."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(gray * 255).astype(np.uint8), mode="L").save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

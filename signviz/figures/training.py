@@ -1,0 +1,225 @@
+"""Figures of training and of what a trained model says: cost curves, predictions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from signviz.figures.images import image_grid
+from signviz.figures.style import COLORS, MODEL_COLORS, apply_layout
+
+
+def cost_curve(
+    costs: Sequence[float],
+    *,
+    title: str = "Cost while training",
+    planned: int | None = None,
+    diverged_at: int | None = None,
+    log_y: bool = False,
+    x_title: str = "iteration",
+    height: int = 360,
+) -> go.Figure:
+    """The cost at each iteration: one point per iteration, in order.
+
+    Parameters
+    ----------
+    costs : sequence of float
+        ``cost_history_`` of a model; point ``i`` is the cost at iteration ``i``.
+    title : str
+    planned : int, optional
+        Iterations the run will have in all: the x axis is fixed to them, so a curve
+        drawn live grows across a steady chart instead of rescaling.
+    diverged_at : int, optional
+        Marks where training diverged.
+    log_y : bool, default False
+        A logarithmic cost axis (helps when the cost falls by orders of magnitude).
+    x_title : str, default "iteration"
+    """
+    costs = np.asarray(costs, dtype=float)
+    iterations = np.arange(len(costs))
+    figure = go.Figure(
+        go.Scatter(
+            x=iterations,
+            y=costs,
+            mode="lines+markers" if len(costs) <= 60 else "lines",
+            line={"color": COLORS["cost"], "width": 2},
+            marker={"size": 5},
+            name="cost",
+            hovertemplate=f"{x_title} %{{x}}<br>cost %{{y:.5g}}<extra></extra>",
+        )
+    )
+    if diverged_at is not None and len(costs):
+        last = min(diverged_at, len(costs) - 1)
+        figure.add_trace(
+            go.Scatter(
+                x=[last],
+                y=[costs[last]],
+                mode="markers+text",
+                marker={"color": COLORS["wrong"], "size": 12, "symbol": "x"},
+                text=["diverged"],
+                textposition="top left",
+                name="diverged",
+                hovertemplate="diverged at %{x}<br>cost %{y:.5g}<extra></extra>",
+            )
+        )
+    if planned is not None:
+        figure.update_xaxes(range=[0, max(planned - 1, 1)])
+    if log_y:
+        figure.update_yaxes(type="log")
+    figure.update_layout(showlegend=False)
+    return apply_layout(figure, title, x_title=x_title, y_title="cost", height=height)
+
+
+def prediction_grid(
+    images: np.ndarray,
+    probabilities: np.ndarray,
+    labels: np.ndarray,
+    *,
+    label_names: tuple[str, str],
+    names: Sequence[str] | None = None,
+    title: str = "Test images and the model's answers",
+    columns: int = 10,
+) -> go.Figure:
+    """Each image with the predicted probability of label 1; mistakes framed in red.
+
+    Parameters
+    ----------
+    images : array of shape (n_images, height, width)
+    probabilities : array of shape (n_images,)
+        ``y_hat``, the model's probability of label 1 for each image.
+    labels : array of shape (n_images,)
+        The true labels, 0 or 1.
+    label_names : tuple of str
+        What labels 0 and 1 stand for (the two digits).
+    names : sequence of str, optional
+        The images' file names, shown on hover.
+    """
+    probabilities = np.asarray(probabilities, dtype=float)
+    labels = np.asarray(labels)
+    if not len(images) == len(probabilities) == len(labels):
+        raise ValueError("Need one probability and one label per image.")
+    predictions = (probabilities > 0.5).astype(int)
+    wrong = predictions != labels
+    hover = [
+        f"{names[index] if names is not None else f'image {index}'}<br>"
+        f"shows {label_names[labels[index]]}; the model says {label_names[predictions[index]]}"
+        f"<br>P({label_names[1]}) = {probabilities[index]:.3f}"
+        for index in range(len(labels))
+    ]
+    return image_grid(
+        images,
+        title=f"{title}: {int(np.sum(~wrong))} of {len(labels)} right",
+        captions=[f"{probability:.2f}" for probability in probabilities],
+        hover=hover,
+        highlight=wrong,
+        columns=columns,
+    )
+
+
+def hidden_activation_bars(
+    activations: np.ndarray, probability: float, *, label_names: tuple[str, str], title: str
+) -> go.Figure:
+    """What each hidden unit outputs for one image, and the network's final answer.
+
+    Parameters
+    ----------
+    activations : array of shape (hidden_units,)
+    probability : float
+        The output ``y_hat``: the probability of label 1.
+    label_names : tuple of str
+    title : str
+    """
+    activations = np.asarray(activations, dtype=float)
+    units = [f"unit {index + 1}" for index in range(len(activations))]
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=units,
+                y=activations,
+                marker_color=COLORS["train"],
+                name="hidden units",
+                hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+            ),
+            go.Bar(
+                x=[f"output: P({label_names[1]})"],
+                y=[probability],
+                marker_color=COLORS["highlight"],
+                name="output",
+                hovertemplate="P(" + label_names[1] + ") = %{y:.3f}<extra></extra>",
+            ),
+        ]
+    )
+    figure.update_layout(showlegend=False)
+    return apply_layout(figure, title, y_title="activation", height=320)
+
+
+def cost_curves(
+    curves: dict[str, Sequence[float]],
+    *,
+    title: str,
+    x_title: str = "epoch",
+    height: int = 360,
+) -> go.Figure:
+    """Several cost curves on one chart, one colour each (e.g. Keras and its numpy twin).
+
+    Parameters
+    ----------
+    curves : dict of str to sequence of float
+        A name and its costs, one per iteration or epoch.
+    """
+    figure = go.Figure()
+    for index, (name, costs) in enumerate(curves.items()):
+        costs = np.asarray(costs, dtype=float)
+        figure.add_trace(
+            go.Scatter(
+                x=np.arange(len(costs)),
+                y=costs,
+                mode="lines",
+                name=name,
+                line={"color": MODEL_COLORS[index % len(MODEL_COLORS)], "width": 2},
+                hovertemplate=f"{name}<br>{x_title} %{{x}}<br>cost %{{y:.4g}}<extra></extra>",
+            )
+        )
+    figure.update_layout(legend={"orientation": "h", "y": -0.2})
+    return apply_layout(figure, title, x_title=x_title, y_title="cost", height=height)
+
+
+def history_chart(history: dict[str, Sequence[float]], *, planned: int, title: str) -> go.Figure:
+    """Loss and accuracy per epoch, for training and validation, side by side.
+
+    Parameters
+    ----------
+    history : dict
+        Keras's history: lists named ``loss``, ``accuracy`` and, with validation data,
+        ``val_loss`` and ``val_accuracy``, one value per epoch.
+    planned : int
+        Epochs the run will have in all (fixes the x axes while it grows).
+    """
+    figure = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))
+    for column, metric in enumerate(("loss", "accuracy"), start=1):
+        for prefix, name, color in (("", "training", "train"), ("val_", "validation", "test")):
+            series = history.get(prefix + metric)
+            if series is None:
+                continue
+            figure.add_trace(
+                go.Scatter(
+                    x=np.arange(len(series)),
+                    y=np.asarray(series, dtype=float),
+                    mode="lines+markers" if len(series) <= 60 else "lines",
+                    marker={"size": 4},
+                    name=f"{name} {metric}",
+                    legendgroup=name,
+                    showlegend=column == 1,
+                    line={"color": COLORS[color], "width": 2},
+                    hovertemplate=f"{name}<br>epoch %{{x}}<br>{metric} %{{y:.4g}}<extra></extra>",
+                ),
+                row=1,
+                col=column,
+            )
+    figure.update_xaxes(title_text="epoch", range=[0, max(planned - 1, 1)])
+    figure.update_yaxes(range=[0, 1.02], row=1, col=2)
+    figure.update_layout(legend={"orientation": "h", "y": -0.25})
+    return apply_layout(figure, title, height=380)

@@ -1,0 +1,122 @@
+"""Figures of images, weights, training and predictions: what they draw, checked in their JSON."""
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from charts import figure_json, values
+from PIL import Image
+
+from signviz import figures
+
+
+@pytest.fixture
+def images():
+    rng = np.random.default_rng(0)
+    return rng.random((7, 6, 5))
+
+
+def decode_png(uri: str) -> np.ndarray:
+    assert uri.startswith("data:image/png;base64,")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))))
+
+
+def test_image_grid_draws_every_tile_once(images):
+    figure = figure_json(
+        figures.image_grid(
+            images,
+            title="Seven",
+            captions=[f"c{i}" for i in range(7)],
+            hover=[f"h{i}" for i in range(7)],
+            highlight=[i in (2, 5) for i in range(7)],
+            columns=3,
+        )
+    )
+    mosaic, markers = figure["data"]
+    pixels = decode_png(mosaic["source"])
+    gap = 1
+    assert pixels.shape == (3 * 6 + 2 * gap, 3 * 5 + 2 * gap)  # 3 rows of 3 columns
+    # Tile 4 (row 1, column 1) holds image 4, rounded to 8 bits.
+    tile = pixels[7:13, 6:11]
+    np.testing.assert_allclose(tile / 255, images[4], atol=1 / 255)
+    assert list(values(markers["customdata"])) == list(range(7))
+    assert markers["hovertext"] == [f"h{i}" for i in range(7)]
+    assert [a["text"] for a in figure["layout"]["annotations"]] == [f"c{i}" for i in range(7)]
+    frames = figure["layout"]["shapes"]
+    assert [(shape["x0"], shape["y0"]) for shape in frames] == [(11.5, -0.5), (11.5, 6.5)]
+    assert figure["layout"]["title"]["text"] == "Seven"
+
+
+def test_image_grid_checks_its_input(images):
+    with pytest.raises(ValueError, match="one entry per image"):
+        figures.image_grid(images, title="x", captions=["only one"])
+    with pytest.raises(ValueError, match="n_images, height, width"):
+        figures.image_grid(images[0], title="x")
+
+
+def test_weight_heatmap_is_centred_on_zero():
+    weights = np.linspace(-1, 3, 12)
+    figure = figure_json(figures.weight_heatmap(weights, (3, 4), "w"))
+    heatmap = figure["data"][0]
+    np.testing.assert_array_equal(values(heatmap["z"]), weights.reshape(3, 4))
+    assert (heatmap["zmin"], heatmap["zmid"], heatmap["zmax"]) == (-3, 0, 3)
+    assert figure["layout"]["yaxis"]["autorange"] == "reversed"  # row 0 at the top, as an image
+    with pytest.raises(ValueError, match="one weight per pixel"):
+        figures.weight_heatmap(weights, (5, 5), "w")
+
+
+def test_weight_heatmaps_share_one_scale():
+    rows = np.arange(24, dtype=float).reshape(4, 6) - 10
+    figure = figure_json(
+        figures.weight_heatmaps(rows, (2, 3), ["a", "b", "c", "d"], title="units", columns=3)
+    )
+    assert [trace["name"] for trace in figure["data"]] == ["a", "b", "c", "d"]
+    assert {trace["coloraxis"] for trace in figure["data"]} == {"coloraxis"}
+    assert figure["layout"]["coloraxis"]["cmin"] == -13
+    assert figure["layout"]["coloraxis"]["cmax"] == 13
+    np.testing.assert_array_equal(values(figure["data"][3]["z"]), rows[3].reshape(2, 3))
+    with pytest.raises(ValueError, match="one title per unit"):
+        figures.weight_heatmaps(rows, (2, 3), ["a"], title="units")
+
+
+def test_cost_curve_has_a_point_per_iteration():
+    costs = [3.0, 2.0, 1.5, 1.2]
+    figure = figure_json(figures.cost_curve(costs, planned=100, log_y=True))
+    trace = figure["data"][0]
+    np.testing.assert_array_equal(values(trace["x"]), [0, 1, 2, 3])
+    np.testing.assert_array_equal(values(trace["y"]), costs)
+    assert figure["layout"]["xaxis"]["range"] == [0, 99]
+    assert figure["layout"]["yaxis"]["type"] == "log"
+    assert figure["layout"]["xaxis"]["title"]["text"] == "iteration"
+
+
+def test_cost_curve_marks_divergence():
+    figure = figure_json(figures.cost_curve([14.0, 485.9], diverged_at=1))
+    marker = figure["data"][1]
+    assert marker["name"] == "diverged"
+    assert list(values(marker["x"])) == [1] and list(values(marker["y"])) == [485.9]
+
+
+def test_prediction_grid_frames_the_mistakes(images):
+    probabilities = np.array([0.1, 0.9, 0.6, 0.4, 0.2, 0.8, 0.51])
+    labels = np.array([0, 1, 0, 1, 0, 1, 1])
+    figure = figure_json(
+        figures.prediction_grid(images, probabilities, labels, label_names=("3", "8"))
+    )
+    assert figure["layout"]["title"]["text"].endswith("5 of 7 right")
+    assert len(figure["layout"]["shapes"]) == 2  # images 2 and 3 are wrong
+    assert [a["text"] for a in figure["layout"]["annotations"]][:2] == ["0.10", "0.90"]
+    assert "shows 3; the model says 8" in figure["data"][1]["hovertext"][2]
+
+
+def test_hidden_activation_bars():
+    figure = figure_json(
+        figures.hidden_activation_bars(
+            np.array([0.5, -1.0, 0.99]), 0.83, label_names=("0", "1"), title="inside"
+        )
+    )
+    hidden, output = figure["data"]
+    np.testing.assert_allclose(values(hidden["y"]), [0.5, -1.0, 0.99])
+    assert list(hidden["x"]) == ["unit 1", "unit 2", "unit 3"]
+    assert list(values(output["y"])) == [0.83]
