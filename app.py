@@ -1,11 +1,26 @@
-"""signviz: the Streamlit app. Run it with ``streamlit run app.py``."""
+"""signviz: the tutorial's chapters as pages. Run with ``streamlit run app.py``.
+
+Navigation only: the page config, the chapters, and the task in the sidebar that
+every chapter works on. Each chapter lives in ``chapters/``. (Not ``pages/``: Streamlit
+treats a folder of that name as an old-style multipage app, which would run a page
+without this file when a server's first visitor opens a link to it.)
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="signviz", page_icon="✋")
-st.title("signviz")
-st.write(
-    "Learn deep learning by training models on photos of hands showing digits. "
-    "The chapters of the tutorial arrive here as pages; until then, the command line "
-    "runs it all: `python -m signviz tutorial`."
-)
+from signviz import ui
+
+st.set_page_config(page_title="signviz: deep learning on sign language digits", page_icon="✋")
+
+CHAPTERS = [
+    st.Page("chapters/start.py", title="Start here", icon="👋", default=True),
+    st.Page("chapters/dataset.py", title="1. The dataset", icon="🖐️"),
+    st.Page("chapters/computation_graph.py", title="2. Computation graph", icon="🕸️"),
+    st.Page("chapters/gradient_descent.py", title="3. Gradient descent", icon="⛰️"),
+    st.Page("chapters/logistic_regression.py", title="4. Logistic regression", icon="📈"),
+    st.Page("chapters/two_layer_network.py", title="5. Two-layer network", icon="🧠"),
+]
+
+page = st.navigation(CHAPTERS)
+ui.select_task()
+page.run()

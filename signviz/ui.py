@@ -1,0 +1,270 @@
+"""The one place where signviz meets Streamlit: cached loading, the task, live training.
+
+Pages stay short by calling these helpers:
+
+- `select_task` draws the sidebar's task controls (kept in the URL) and returns the
+  task every page works on; `current_task` gives it to a page;
+- `remember_model` / `trained_models` keep each trained model in the browser
+  session, one per kind and task, so moving between pages keeps them;
+- `train_live` trains a model while a page redraws its charts.
+
+The dataset and each task are loaded once per server process and shared by every
+session (their arrays are read-only), never copied per user.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import streamlit as st
+from streamlit.runtime.scriptrunner import script_runner
+
+from signviz import data
+from signviz.jobs import BackgroundJob
+from signviz.models.reference import ReferenceFit, fit_scikit_learn_logistic
+from signviz.training import TrainingRun, train_in_chunks
+
+DIGITS = list(range(10))
+TEST_SIZES = [round(0.05 * step, 2) for step in range(1, 11)]  # 0.05 ... 0.5
+#: Learning rates on a log scale, for every learning-rate control.
+LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+
+
+@st.cache_resource(
+    show_spinner="Loading the Sign Language Digits (the first time, this downloads the "
+    "2062 photos and prepares them: about a minute)..."
+)
+def load_dataset() -> data.Dataset:
+    """The dataset, loaded once per server process and shared by all sessions."""
+    return data.load_dataset()
+
+
+@st.cache_resource(max_entries=32, show_spinner="Preparing the task...")
+def _make_task(
+    _dataset: data.Dataset, source: tuple, first: int, second: int, test_size: float, seed: int
+) -> data.Task:
+    return data.make_task(_dataset, (first, second), test_size=test_size, random_state=seed)
+
+
+def select_task() -> data.Task | None:
+    """Draw the sidebar's task controls and return the task (None if it is invalid).
+
+    The controls are bound to the URL's query parameters, so a shared link opens the
+    same digits, test size and seed.
+    """
+    with st.sidebar:
+        st.subheader("Task")
+        left, right = st.columns(2)
+        first = left.selectbox(
+            "Label 0", DIGITS, index=0, key="first_digit", bind="query-params",
+            help="The digit the models should answer 0 for.",
+        )  # fmt: skip
+        second = right.selectbox(
+            "Label 1", DIGITS, index=1, key="second_digit", bind="query-params",
+            help="The digit the models should answer 1 for. The tutorial's homework: "
+            "try any other pair.",
+        )  # fmt: skip
+        test_size = st.select_slider(
+            "Test size", TEST_SIZES, value=0.15, key="test_size", bind="query-params",
+            format_func=lambda value: f"{value:g}",
+            help="The share of the images kept aside to test the models (the tutorial: 0.15).",
+        )  # fmt: skip
+        seed = st.number_input(
+            "Seed", min_value=0, max_value=2**31 - 1, value=42, step=1, key="seed",
+            bind="query-params",
+            help="Fixes the random split and every model's random initialization.",
+        )  # fmt: skip
+    st.session_state["task"] = None  # until the controls make a valid one
+    try:
+        dataset = load_dataset()
+    except data.DatasetError as error:
+        st.error(f"The dataset could not be loaded: {error}")
+        return None
+    if dataset.is_fallback:
+        st.warning(dataset.message, icon="⚠️")
+    try:
+        source = (dataset.source, dataset.location, len(dataset.digits))
+        task = _make_task(dataset, source, int(first), int(second), float(test_size), int(seed))
+    except ValueError as error:
+        st.sidebar.error(str(error).capitalize())
+        return None
+    st.sidebar.caption(
+        f"{task.n_train} training and {task.n_test} test images of "
+        f"{task.digits[0]} and {task.digits[1]}, "
+        f"{task.image_shape[0]}×{task.image_shape[1]} pixels."
+    )
+    st.session_state["task"] = task
+    return task
+
+
+@st.cache_resource(max_entries=16, show_spinner="Fitting scikit-learn's LogisticRegression...")
+def _scikit_learn_logistic(_task: data.Task, key: tuple) -> ReferenceFit:
+    return fit_scikit_learn_logistic(_task.x_train, _task.y_train, random_state=42)
+
+
+def scikit_learn_logistic(task: data.Task) -> ReferenceFit:
+    """The tutorial's scikit-learn model on ``task``: fitted once per task, shared."""
+    return _scikit_learn_logistic(task, task_key(task))
+
+
+def current_task() -> data.Task:
+    """The task chosen in the sidebar; stops the page with a hint if there is none."""
+    task = st.session_state.get("task")
+    if task is None:
+        st.info("Choose two different digits in the sidebar to start.")
+        st.stop()
+    return task
+
+
+def task_key(task: data.Task) -> tuple:
+    """What identifies a task: its digits, test size, seed and the data it came from."""
+    return (task.digits, task.test_size, task.random_state, task.source, task.n_features)
+
+
+# -- trained models ------------------------------------------------------------------
+
+
+@dataclass
+class TrainedModel:
+    """A model trained in this session, with what the comparison page needs to know."""
+
+    kind: str
+    title: str
+    model: Any
+    task: data.Task
+    seconds: float = 0.0
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def iterations(self) -> int:
+        """Iterations or epochs trained (scikit-learn keeps one count per class: the most)."""
+        return int(np.max(getattr(self.model, "n_iter_", 0)))
+
+
+def remember_model(kind: str, title: str, model, task: data.Task, settings=None) -> TrainedModel:
+    """Keep ``model`` as this session's model of ``kind`` for ``task`` (replacing any)."""
+    record = TrainedModel(kind, title, model, task, settings=dict(settings or {}))
+    st.session_state.setdefault("trained_models", {})[(task_key(task), kind)] = record
+    return record
+
+
+def trained_model(kind: str, task: data.Task) -> TrainedModel | None:
+    """This session's model of ``kind`` for ``task``, if one was trained."""
+    return st.session_state.get("trained_models", {}).get((task_key(task), kind))
+
+
+def trained_models(task: data.Task) -> list[TrainedModel]:
+    """Every model trained in this session on ``task``, in the order they were trained."""
+    key = task_key(task)
+    models = st.session_state.get("trained_models", {})
+    return [record for (record_task, _), record in models.items() if record_task == key]
+
+
+# -- live training -------------------------------------------------------------------
+
+
+def train_live(record: TrainedModel, n_iterations: int, draw: Callable[[Any], None]) -> TrainingRun:
+    """Train ``record.model`` for ``n_iterations`` more iterations, redrawing as it goes.
+
+    ``draw(model)`` updates the page's charts (into ``st.empty`` placeholders); it is
+    called a few times a second, never so often that drawing slows training much. A
+    Stop button on the page works by itself: its click reruns the script, which ends
+    this loop between two chunks, and the model keeps what it has learned.
+    """
+    model, task = record.model, record.task
+    start = getattr(model, "n_iter_", 0)
+    progress = st.progress(0.0, text="Starting...")
+    seconds_before, started, drawing = record.seconds, time.perf_counter(), 0.0
+
+    def on_progress(model) -> None:
+        nonlocal drawing
+        drawing_started = time.perf_counter()
+        # Kept current at every redraw: a Stop ends the loop without returning here.
+        record.seconds = seconds_before + (drawing_started - started) - drawing
+        done = model.n_iter_ - start
+        text = f"Iteration {model.n_iter_} of {start + n_iterations}"
+        progress.progress(min(done / n_iterations, 1.0), text=text)
+        draw(model)
+        drawing += time.perf_counter() - drawing_started
+
+    run = train_in_chunks(model, task.x_train, task.y_train, n_iterations, on_progress)
+    progress.empty()
+    return run
+
+
+def show_training_status(record: TrainedModel, planned: int) -> None:
+    """Say how the last training ended: diverged, stopped early, or done."""
+    model = record.model
+    if getattr(model, "diverged_", False):
+        st.error(model.divergence_message, icon="💥")
+    elif record.iterations < planned:
+        st.info(
+            f"Stopped at iteration {record.iterations} of {planned}: the model keeps what it "
+            "has learned so far. Train again to start over, or step it further.",
+            icon="⏸️",
+        )
+
+
+# -- background jobs -----------------------------------------------------------------
+
+
+def job(name: str) -> BackgroundJob | None:
+    """This session's job called ``name`` (running or finished), if any."""
+    return st.session_state.get("jobs", {}).get(name)
+
+
+def start_job(name: str, work: Callable[[BackgroundJob], Any], **context) -> BackgroundJob | None:
+    """Start ``work`` in the background, unless this session already has a job running.
+
+    One job at a time per session: a learner's second click cannot start a second
+    training beside the first, and no session's job touches another's models.
+    """
+    jobs = st.session_state.setdefault("jobs", {})
+    if any(existing.running for existing in jobs.values()):
+        return None
+    jobs[name] = BackgroundJob(work, name=f"signviz-{name}", context=context).start()
+    return jobs[name]
+
+
+def keras():
+    """The Keras module of signviz, imported on first use with a notice (TensorFlow is slow)."""
+    with st.spinner("Loading TensorFlow and Keras (the first time takes a few seconds)..."):
+        module = importlib.import_module("signviz.models.keras_network")
+    keep_keras_state_between_runs()
+    return module
+
+
+def keep_keras_state_between_runs() -> None:
+    """Stop Streamlit from calling ``keras.backend.clear_session()`` after every script run.
+
+    Streamlit does it to keep old-style Keras apps from piling up global state. Here
+    it would clear TensorFlow's kernel cache under every training running in another
+    session or in the background, after every redraw, which made training ten times
+    slower or worse; it would also reset global state under someone else's model.
+    signviz keeps no Keras state globally (every model, seed and batch order belongs to
+    its own session), so there is nothing for that clean-up to do.
+    """
+    script_runner.__dict__["_clean_problem_modules"] = _no_clean_up
+
+
+def _no_clean_up() -> None:
+    """Replaces Streamlit's clean-up of Keras and matplotlib state (signviz keeps none)."""
+
+
+def learning_rate_slider(key: str, default: float = 0.01, **options) -> float:
+    """A learning-rate control on a log scale, from 0.0001 to 10."""
+    return st.select_slider(
+        "Learning rate",
+        LEARNING_RATES,
+        value=default,
+        key=key,
+        format_func=lambda value: f"{value:g}",
+        help="The size of each gradient-descent step. Too small crawls; too large "
+        "overshoots the minimum and diverges.",
+        **options,
+    )

@@ -1,0 +1,282 @@
+"""Chapters 1-3 through AppTest: the dataset, the computation graph, gradient descent."""
+
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from charts import chart_specs, chart_titled, title, values
+from streamlit.testing.v1 import AppTest
+
+from signviz import data, descent
+from signviz.data import DATA_DIR_VARIABLE, URL_VARIABLE
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_app(page: str) -> AppTest:
+    """The app, opened at ``chapters/<page>.py`` with the default task."""
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception
+    return open_page(app, page)
+
+
+def open_page(app: AppTest, page: str) -> AppTest:
+    app.switch_page(f"chapters/{page}.py").run()
+    assert not app.exception
+    return app
+
+
+def alerts(app: AppTest) -> str:
+    """The text of every success, info, warning and error box, one per line."""
+    boxes = [*app.success, *app.info, *app.warning, *app.error]
+    return "\n".join(box.value for box in boxes)
+
+
+def metrics(app: AppTest) -> dict:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def box_labels(spec: dict) -> dict:
+    """A box diagram's labels by box key."""
+    (boxes,) = [trace for trace in spec["data"] if trace["name"] == "boxes"]
+    return dict(zip(boxes["customdata"], boxes["text"], strict=True))
+
+
+def shape_text(shape) -> str:
+    return "(" + ", ".join(map(str, shape)) + ")"
+
+
+@pytest.fixture
+def real_data(real_dataset, monkeypatch):
+    """The app reads the same real photos as the ``real_dataset`` fixture."""
+    monkeypatch.setenv(DATA_DIR_VARIABLE, real_dataset.location)
+    return real_dataset
+
+
+@pytest.fixture
+def fallback(monkeypatch):
+    """No dataset anywhere and no network: every cached resource is dropped before and after."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
+    monkeypatch.setenv(URL_VARIABLE, f"http://127.0.0.1:{port}/dataset.zip")
+    st.cache_resource.clear()
+    yield data.load_dataset()
+    st.cache_resource.clear()
+
+
+# -- 1. the dataset --------------------------------------------------------------------
+
+
+@pytest.mark.real_data
+def test_the_dataset_page_shows_the_tutorials_shapes(real_data):
+    app = open_app("dataset")
+    titles = [title(spec) for spec in chart_specs(app)]
+    assert titles[:3] == [
+        "The first 8 images of each digit",
+        "Images of each digit: 0 and 1 are the task's",
+        "From images to the matrices the numpy code uses",
+    ]
+    (bars,) = chart_titled(app, "Images of each digit")["data"]
+    assert values(bars["y"]).tolist() == list(data.DIGIT_COUNTS)
+    labels = box_labels(chart_titled(app, "From images to the matrices"))
+    assert labels["X"] == "<b>X</b><br>(410, 64, 64)"
+    assert labels["Y"] == "<b>Y</b><br>(410, 1)"
+    assert labels["X_train_flatten"] == "<b>X_train_flatten</b><br>(348, 4096)"
+    assert labels["x_train"] == "<b>x_train</b><br>(4096, 348)"
+    assert labels["y_train"] == "<b>y_train</b><br>(1, 348)"
+    assert labels["x_test"] == "<b>x_test</b><br>(4096, 62)"
+    text = "\n".join(markdown.value for markdown in app.markdown)
+    assert "`X` has shape (410, 64, 64)" in text
+    assert "348 images to learn from, 62 kept aside" in text
+    assert "64 · 64 = 4096 pixels" in text
+    assert "`x_train` has shape\n   (4096, 348)" in text
+    assert "Apache-2.0" in text and "Anadolu High School" in text
+
+
+@pytest.mark.real_data
+def test_other_digits_change_the_dataset_page(real_data):
+    app = open_app("dataset")
+    assert chart_titled(app, "Images of each digit: 0 and 1 are the task's")
+    app.selectbox(key="second_digit").set_value(7).run()
+    assert not app.exception
+    counts = chart_titled(app, "Images of each digit: 0 and 7 are the task's")
+    colors = counts["data"][0]["marker"]["color"]
+    assert colors[7] == colors[0] != colors[1]
+    captions = [note["text"] for note in chart_titled(app, "The first 8")["layout"]["annotations"]]
+    assert captions.count("7 → label 1") == 8 and captions.count("1") == 8
+    folders = {option.split("/")[0] for option in app.selectbox(key="dataset_image").options}
+    assert folders == {"0", "7"}
+    assert app.selectbox(key="dataset_image").value.split("/")[0] in folders
+
+
+@pytest.mark.real_data
+def test_another_test_size_changes_the_shapes(real_data):
+    app = open_app("dataset")
+    app.select_slider(key="test_size").set_value(0.25).run()
+    assert not app.exception
+    task = data.make_task(real_data, test_size=0.25)
+    assert task.n_train != 348
+    labels = box_labels(chart_titled(app, "From images to the matrices"))
+    assert labels["x_train"] == f"<b>x_train</b><br>(4096, {task.n_train})"
+    assert labels["x_test"] == f"<b>x_test</b><br>(4096, {task.n_test})"
+    text = "\n".join(markdown.value for markdown in app.markdown)
+    assert f"{task.n_train} images to learn from, {task.n_test} kept aside" in text
+
+
+@pytest.mark.real_data
+def test_choosing_an_image_shows_it_large(real_data):
+    app = open_app("dataset")
+    task = data.make_task(real_data)
+    app.radio(key="dataset_split").set_value("test").run()
+    assert not app.exception
+    assert len(app.selectbox(key="dataset_image").options) == task.n_test == 62
+    index = 5
+    name, label = task.names_test[index], int(task.y_test[index])
+    app.selectbox(key="dataset_image").set_value(name).run()
+    assert not app.exception
+    spec = chart_titled(app, f"{name}: the digit {task.digits[label]}, label {label}")
+    np.testing.assert_allclose(values(spec["data"][0]["z"]), task.images_test[index], atol=1e-6)
+    assert any(f"column {index} of `x_test`" in caption.value for caption in app.main.caption)
+
+
+def test_the_dataset_page_follows_the_fallback_data(fallback):
+    assert fallback.is_fallback
+    app = open_app("dataset")
+    task = data.make_task(fallback)
+    shapes = task.tutorial_shapes()
+    labels = box_labels(chart_titled(app, "From images to the matrices"))
+    for name in ("X", "X_train_flatten", "x_train", "y_test"):
+        assert labels[name] == f"<b>{name}</b><br>{shape_text(shapes[name])}"
+    assert shapes["x_train"] == (64, task.n_train)
+    (bars,) = chart_titled(app, "Images of each digit")["data"]
+    assert values(bars["y"]).tolist() == list(fallback.counts().values())
+    image = chart_titled(app, task.names_train[0])
+    assert values(image["data"][0]["z"]).shape == (8, 8)
+
+
+# -- 2. the computation graph ----------------------------------------------------------
+
+
+def test_the_computation_graph_page_draws_the_graph_and_the_sigmoid():
+    app = open_app("computation_graph")
+    n_pixels = data.make_task(data.load_dataset()).n_features
+    labels = box_labels(chart_titled(app, "The computation graph of logistic regression"))
+    assert {"z", "sigmoid", "y_hat", "loss", "cost"} <= set(labels)
+    assert labels[f"x{n_pixels}"] == f"x<sub>{n_pixels}</sub>"
+    assert metrics(app)["ŷ = sigmoid(z)"] == "0.982"
+    (point,) = [
+        trace for trace in chart_titled(app, "sigmoid(4)")["data"] if trace["name"] == "your z"
+    ]
+    assert values(point["y"])[0] == pytest.approx(0.982, abs=5e-4)
+    activations = chart_titled(app, "Activations")
+    assert len(activations["data"]) == 6
+    loss = chart_titled(app, "The loss of one image")
+    assert "your ŷ" in [trace["name"] for trace in loss["data"]]
+
+
+def test_the_z_slider_moves_the_point_and_the_losses():
+    app = open_app("computation_graph")
+    app.slider(key="computation_graph_z").set_value(0.0).run()
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["ŷ = sigmoid(z)"] == "0.500"
+    assert shown["Loss if y = 1"] == shown["Loss if y = 0"] == "0.693"
+    assert title(chart_titled(app, "sigmoid(")) == "sigmoid(0) = 0.500"
+
+    app.slider(key="computation_graph_z").set_value(4.0).run()
+    assert metrics(app)["ŷ = sigmoid(z)"] == "0.982"
+    assert metrics(app)["Loss if y = 0"] == "4.018"
+
+
+def test_choosing_activations():
+    app = open_app("computation_graph")
+    app.multiselect(key="computation_graph_activations").set_value(["relu"]).run()
+    assert not app.exception
+    names = [trace["name"] for trace in chart_titled(app, "Activations")["data"]]
+    assert names == ["relu(z)", "relu'(z)"]
+    app.multiselect(key="computation_graph_activations").set_value([]).run()
+    assert not app.exception
+    assert not [spec for spec in chart_specs(app) if title(spec).startswith("Activations")]
+    assert "Choose at least one activation" in alerts(app)
+
+
+# -- 3. gradient descent ---------------------------------------------------------------
+
+
+def descent_table(app: AppTest):
+    (table,) = app.dataframe  # the page's one dataframe: the steps
+    return table.value
+
+
+def test_the_gradient_descent_page_starts_with_the_tutorials_learning_rate():
+    app = open_app("gradient_descent")
+    assert app.slider(key="gradient_descent_learning_rate").value == 1.0
+    assert "**Converging.**" in alerts(app)
+    table = descent_table(app)
+    expected = descent.gradient_descent(5.0, 1.0, 12)
+    assert len(table) == 13
+    np.testing.assert_allclose(table["w"], expected.weights)
+    np.testing.assert_allclose(table["cost J(w)"], expected.costs)
+    animation = chart_titled(app, "Gradient descent, learning rate 1: converging")
+    assert len(animation["frames"]) == 13
+    assert {button["label"] for button in animation["layout"]["updatemenus"][0]["buttons"]} == {
+        "▶ Play",
+        "❚❚ Pause",
+    }
+
+
+@pytest.mark.parametrize(
+    ("learning_rate", "message"),
+    [
+        (0.05, "**Crawling.**"),
+        (3.0, "**Overshooting.**"),
+        (4.5, "**Diverging.**"),
+    ],
+)
+def test_the_learning_rate_changes_the_regime_and_the_steps(learning_rate, message):
+    app = open_app("gradient_descent")
+    before = descent_table(app)["w"].to_numpy()
+    app.slider(key="gradient_descent_learning_rate").set_value(learning_rate).run()
+    assert not app.exception
+    assert message in alerts(app) and "**Converging.**" not in alerts(app)
+    after = descent_table(app)["w"].to_numpy()
+    np.testing.assert_allclose(after, descent.gradient_descent(5.0, learning_rate, 12).weights)
+    assert not np.allclose(after, before)
+    assert title(chart_specs(app)[0]).startswith(
+        f"Gradient descent, learning rate {learning_rate:g}"
+    )
+
+
+def test_the_presets_set_the_learning_rate():
+    app = open_app("gradient_descent")
+    for regime in descent.Regime:
+        app.button(key=f"gradient_descent_preset_{regime}").click().run()
+        assert not app.exception
+        value = descent.example_learning_rate(regime)
+        assert app.slider(key="gradient_descent_learning_rate").value == value
+        assert f"**{regime.value.capitalize()}.**" in alerts(app)
+
+
+def test_a_run_that_leaves_the_chart_stops_early():
+    app = open_app("gradient_descent")
+    app.slider(key="gradient_descent_learning_rate").set_value(5.0)
+    app.slider(key="gradient_descent_steps").set_value(40).run()
+    assert not app.exception
+    assert "left the chart and was stopped" in alerts(app)
+    run = descent.gradient_descent(5.0, 5.0, 40)
+    assert run.diverged and len(descent_table(app)) == len(run.weights) < 41
+
+
+def test_the_settings_survive_a_page_switch():
+    app = open_app("gradient_descent")
+    app.slider(key="gradient_descent_learning_rate").set_value(3.0)
+    app.number_input(key="gradient_descent_start").set_value(-4.0).run()
+    open_page(app, "dataset")
+    open_page(app, "gradient_descent")
+    assert app.slider(key="gradient_descent_learning_rate").value == 3.0
+    assert descent_table(app)["w"].iloc[0] == -4.0

@@ -1,0 +1,227 @@
+"""The app's navigation, the task in the sidebar, and the model pages, through AppTest."""
+
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+from charts import chart_specs, chart_titled, title, values
+from streamlit.testing.v1 import AppTest
+
+from signviz import ui
+from signviz.data import DATA_DIR_VARIABLE, URL_VARIABLE
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+pytestmark = pytest.mark.real_data
+
+
+@pytest.fixture
+def app(real_dataset):
+    """The app on the real data, opened at its start page."""
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def open_page(app, page):
+    app.switch_page(f"chapters/{page}.py").run()
+    assert not app.exception
+    return app
+
+
+def metrics(app) -> dict:
+    """Each metric's value by label (the first, where two share a label)."""
+    shown = {}
+    for metric in app.metric:
+        shown.setdefault(metric.label, metric.value)
+    return shown
+
+
+def points(spec) -> int:
+    return len(values(spec["data"][0]["y"]))
+
+
+def test_start_page_links_every_chapter(app):
+    links = [link.proto.page for link in app.get("page_link")]
+    assert len(links) == 5
+    assert "**0** (label 0) against **1** (label 1)" in app.markdown[0].value
+    assert "348 training images" in app.markdown[0].value
+
+
+def test_logistic_regression_shows_the_tutorials_numbers(app):
+    open_page(app, "logistic_regression")
+    assert "Press **Train**" in app.info[0].value
+    app.button(key="logreg_train").click().run()
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["Cost at the start"] == "14.01"
+    assert shown["Test accuracy"] == "93.55%"
+    assert shown["Iteration"] == "150"
+    assert points(chart_titled(app, "Cost while training")) == 150
+    weights = chart_titled(app, "Weights: red for 1")["data"][0]
+    assert values(weights["z"]).shape == (64, 64)
+    assert weights["zmid"] == 0
+    predictions = chart_titled(app, "Test images with P(1): 58 of 62 right")
+    assert len(predictions["layout"]["annotations"]) == 62
+    assert len(predictions["layout"]["shapes"]) == 4  # the four mistakes, framed
+
+
+def test_logistic_regression_follows_the_controls(app):
+    open_page(app, "logistic_regression")
+    app.slider(key="logreg_iterations").set_value(40)
+    app.select_slider(key="logreg_learning_rate").set_value(0.001)
+    app.button(key="logreg_train").click().run()
+    assert points(chart_titled(app, "Cost while training")) == 40
+    assert metrics(app)["Iteration"] == "40"
+
+
+def test_step_buttons_advance_the_same_model(app):
+    open_page(app, "logistic_regression")
+    app.button(key="logreg_step_1").click().run()
+    assert metrics(app)["Iteration"] == "1"
+    assert points(chart_titled(app, "Cost while training")) == 1
+    assert not any(title(spec) == "Change of each weight" for spec in chart_specs(app))
+    app.button(key="logreg_step_10").click().run()
+    assert not app.exception
+    assert metrics(app)["Iteration"] == "11"
+    assert points(chart_titled(app, "Cost while training")) == 11
+    change = values(chart_titled(app, "Change of each weight")["data"][0]["z"])
+    assert np.abs(change).max() > 0
+    assert any("The gradient's size was" in block.value for block in app.markdown)
+
+
+def test_a_diverging_learning_rate_is_a_message_not_a_crash(app):
+    open_page(app, "logistic_regression")
+    app.select_slider(key="logreg_learning_rate").set_value(10.0)
+    app.button(key="logreg_train").click().run()
+    assert not app.exception
+    assert "Training diverged at iteration 1" in app.error[0].value
+    cost = chart_titled(app, "Cost while training")
+    assert points(cost) == 2  # the start, and the jump
+    assert [trace["name"] for trace in cost["data"]] == ["cost", "diverged"]
+
+
+def test_scikit_learn_is_shown_beside(app):
+    open_page(app, "logistic_regression")
+    assert values(chart_titled(app, "scikit-learn's weights")["data"][0]["z"]).shape == (64, 64)
+    test_accuracies = [m.value for m in app.metric if m.label == "Test accuracy"]
+    assert float(test_accuracies[-1].rstrip("%")) >= 93
+
+
+def test_two_layer_network_trains_live(app):
+    open_page(app, "two_layer_network")
+    app.slider(key="two_layer_hidden_units").set_value(4)
+    app.slider(key="two_layer_iterations").set_value(300)
+    app.select_slider(key="two_layer_learning_rate").set_value(0.03)
+    app.button(key="two_layer_train").click().run()
+    assert not app.exception
+    assert points(chart_titled(app, "Cost while training")) == 300
+    units = chart_titled(app, "What each hidden unit looks at")
+    assert [trace["name"] for trace in units["data"]] == [f"unit {i}" for i in range(1, 5)]
+    bars = chart_titled(app, "Hidden units' outputs and the answer")
+    assert len(values(bars["data"][0]["y"])) == 4
+    assert float(metrics(app)["Test accuracy"].rstrip("%")) >= 75  # chance is about 50
+
+
+def test_zero_initialization_keeps_hidden_units_identical(app):
+    open_page(app, "two_layer_network")
+    app.toggle(key="two_layer_zero_init").set_value(True)
+    app.select_slider(key="two_layer_learning_rate").set_value(0.1)
+    app.slider(key="two_layer_iterations").set_value(50)
+    app.button(key="two_layer_train").click().run()
+    assert "All 3 hidden units are identical" in app.warning[0].value
+    grids = [values(trace["z"]) for trace in chart_titled(app, "What each hidden unit")["data"]]
+    for grid in grids[1:]:
+        np.testing.assert_array_equal(grid, grids[0])
+
+
+def test_two_layer_network_explains_a_stuck_run_and_a_diverged_one(app):
+    open_page(app, "two_layer_network")
+    app.select_slider(key="two_layer_init_scale").set_value(10.0)
+    app.slider(key="two_layer_iterations").set_value(50)
+    app.button(key="two_layer_train").click().run()
+    assert "Stuck near chance" in app.warning[0].value
+    app.select_slider(key="two_layer_init_scale").set_value(0.1)
+    app.select_slider(key="two_layer_learning_rate").set_value(10.0)
+    app.button(key="two_layer_train").click().run()
+    assert not app.exception
+    assert "Training diverged" in app.error[0].value
+
+
+def test_trained_models_survive_page_switches(app):
+    open_page(app, "logistic_regression")
+    app.button(key="logreg_train").click().run()
+    open_page(app, "two_layer_network")
+    open_page(app, "logistic_regression")
+    assert metrics(app)["Test accuracy"] == "93.55%"
+
+
+def test_the_task_comes_from_the_sidebar(app):
+    app.selectbox(key="first_digit").set_value(3)
+    app.selectbox(key="second_digit").set_value(8).run()
+    assert "training and" in app.sidebar.caption[0].value
+    assert "test images of 3 and 8" in app.sidebar.caption[0].value
+    open_page(app, "logistic_regression")
+    app.slider(key="logreg_iterations").set_value(20)
+    app.button(key="logreg_train").click().run()
+    assert not app.exception
+    assert chart_titled(app, "Weights: red for 8, blue for 3")
+    app.selectbox(key="second_digit").set_value(3).run()
+    assert "differ" in app.sidebar.error[0].value
+    assert "Choose two different digits" in app.info[0].value
+    assert not app.exception
+
+
+def test_a_shared_link_opens_its_task(real_dataset):
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params.update(first_digit="2", second_digit="5", test_size="0.2", seed="7")
+    app.run()
+    assert not app.exception
+    assert "**2** (label 0) against **5** (label 1)" in app.markdown[0].value
+    assert "328 training and 82 test images of 2 and 5" in app.sidebar.caption[0].value
+    task = app.session_state["task"]
+    assert (task.digits, task.test_size, task.random_state) == ((2, 5), 0.2, 7)
+
+
+@pytest.fixture
+def fallback(monkeypatch):
+    """No dataset anywhere and no network: the caches are emptied before and after."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
+    monkeypatch.setenv(URL_VARIABLE, f"http://127.0.0.1:{port}/dataset.zip")
+    ui.load_dataset.clear()
+    yield
+    ui.load_dataset.clear()
+
+
+@pytest.mark.usefixtures("fallback")
+def test_without_the_dataset_the_app_runs_on_the_fallback():
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception
+    assert "8x8 handwritten digits" in app.warning[0].value
+    open_page(app, "logistic_regression")
+    app.button(key="logreg_train").click().run()
+    assert not app.exception
+    assert values(chart_titled(app, "Weights: red for 1")["data"][0]["z"]).shape == (8, 8)
+
+
+def test_two_layer_network_can_draw_what_training_changed(app):
+    open_page(app, "two_layer_network")
+    app.slider(key="two_layer_iterations").set_value(20)
+    app.button(key="two_layer_train").click().run()
+    trained = values(chart_titled(app, "What each hidden unit looks at")["data"][0]["z"])
+    app.toggle(key="two_layer_show_change").set_value(True).run()
+    change = values(chart_titled(app, "How each hidden unit's weights changed")["data"][0]["z"])
+    record = app.session_state["trained_models"]
+    model = next(r.model for r in record.values() if r.kind == "two-layer")
+    initial = next(r.settings for r in record.values() if r.kind == "two-layer")
+    np.testing.assert_allclose(trained, model.hidden_weights_[0].reshape(64, 64))
+    np.testing.assert_allclose(
+        change, (model.hidden_weights_[0] - initial["initial_hidden_weights"][0]).reshape(64, 64)
+    )
+    assert np.abs(change).max() < np.abs(trained).max()
