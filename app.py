@@ -19,6 +19,7 @@ CHAPTERS = [
     st.Page("chapters/gradient_descent.py", title="3. Gradient descent", icon="⛰️"),
     st.Page("chapters/logistic_regression.py", title="4. Logistic regression", icon="📈"),
     st.Page("chapters/two_layer_network.py", title="5. Two-layer network", icon="🧠"),
+    st.Page("chapters/keras_network.py", title="6. L-layer network (Keras)", icon="🏗️"),
 ]
 
 page = st.navigation(CHAPTERS)

@@ -25,6 +25,7 @@ for path, label, icon in [
     ("gradient_descent", "3. Gradient descent, on a single weight", "⛰️"),
     ("logistic_regression", "4. Logistic regression from scratch, beside scikit-learn", "📈"),
     ("two_layer_network", "5. A two-layer network with a hidden layer", "🧠"),
+    ("keras_network", "6. An L-layer network with Keras, beside its numpy twin", "🏗️"),
 ]:
     st.page_link(f"chapters/{path}.py", label=label, icon=icon)
 st.markdown(
