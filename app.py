@@ -20,6 +20,7 @@ CHAPTERS = [
     st.Page("chapters/logistic_regression.py", title="4. Logistic regression", icon="📈"),
     st.Page("chapters/two_layer_network.py", title="5. Two-layer network", icon="🧠"),
     st.Page("chapters/keras_network.py", title="6. L-layer network (Keras)", icon="🏗️"),
+    st.Page("chapters/mistakes.py", title="7. Mistakes & comparison", icon="🔍"),
 ]
 
 page = st.navigation(CHAPTERS)
