@@ -200,27 +200,35 @@ def image_grid(
             name="images",
         )
     )
-    for index, (top, left) in enumerate(corners):
-        if captions is not None and captions[index]:
-            figure.add_annotation(
-                x=left + 1,
-                y=top + 1,
-                text=captions[index],
-                showarrow=False,
-                xanchor="left",
-                yanchor="top",
-                font={"size": 10, "color": "black"},
-                bgcolor="rgba(255, 255, 255, 0.75)",
-            )
-        if highlight is not None and highlight[index]:
-            figure.add_shape(
-                type="rect",
-                x0=left - 0.5,
-                y0=top - 0.5,
-                x1=left + width - 0.5,
-                y1=top + height - 0.5,
-                line={"color": COLORS["wrong"], "width": 3},
-            )
+    # Set all at once: adding annotations one by one costs time quadratic in their number.
+    figure.update_layout(
+        annotations=[
+            {
+                "x": left + 1,
+                "y": top + 1,
+                "text": captions[index],
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": 10, "color": "black"},
+                "bgcolor": "rgba(255, 255, 255, 0.75)",
+            }
+            for index, (top, left) in enumerate(corners)
+            if captions is not None and captions[index]
+        ],
+        shapes=[
+            {
+                "type": "rect",
+                "x0": left - 0.5,
+                "y0": top - 0.5,
+                "x1": left + width - 0.5,
+                "y1": top + height - 0.5,
+                "line": {"color": COLORS["wrong"], "width": 3},
+            }
+            for index, (top, left) in enumerate(corners)
+            if highlight is not None and highlight[index]
+        ],
+    )
     figure.update_xaxes(visible=False, range=[-0.5, mosaic.shape[1] - 0.5])
     figure.update_yaxes(visible=False, range=[mosaic.shape[0] - 0.5, -0.5], scaleanchor="x")
     return apply_layout(figure, title, height=60 + rows * tile_height)

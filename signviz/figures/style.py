@@ -28,7 +28,6 @@ def apply_layout(figure: go.Figure, title: str, *, x_title=None, y_title=None, h
     """Give ``figure`` the app's title style, axis titles and compact margins; returns it."""
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
-        template="plotly_white",
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=height,
         hoverlabel={"namelength": -1},
