@@ -1,0 +1,169 @@
+"""The app served for real and driven in headless Chromium.
+
+A session-wide fixture starts ``streamlit run app.py`` on a free local port, waits for
+its health endpoint, and stops it at the end, also when tests fail. Each test gets a
+fresh page (a fresh Streamlit session); afterwards its full-page screenshot lands in
+``screenshots/`` (git-ignored), and when it fails its console log is kept beside it.
+
+Chromium comes from the system (``apt-get install chromium``), never from
+``playwright install``. Without it these tests are skipped, unless
+``SIGNVIZ_REQUIRE_BROWSER=1`` (set by CI) makes that an error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT / "screenshots"
+CHROMIUM = os.environ.get("SIGNVIZ_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: The page is taller than a screen so that a screenshot holds a whole chapter
+#: (Streamlit scrolls inside the page, so a "full page" screenshot shows one screen).
+VIEWPORT = {"width": 1280, "height": 3200}
+SERVER_START_TIMEOUT = 120
+#: Timings the tests observe, printed at the end of the run (never asserted).
+TIMINGS: dict[str, float] = {}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(item.fspath).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if TIMINGS:
+        terminalreporter.section("browser timings (observed, not asserted)")
+        for name, seconds in TIMINGS.items():
+            terminalreporter.write_line(f"{name}: {seconds:.2f} s")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.failed_call = report.failed
+    return report
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)  # polling interval of a condition, not a fixed wait
+    raise TimeoutError(f"streamlit did not answer on {url} within {timeout} s")
+
+
+def unavailable(message: str):
+    """Skip, or fail where a browser is required (CI)."""
+    if os.environ.get("SIGNVIZ_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def playwright_browser():
+    """Headless Chromium from the system, through Playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed: pip install -r requirements-dev.txt")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        unavailable(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def server(playwright_browser, tmp_path_factory):
+    """``streamlit run app.py`` on a free port; its base URL. Stopped at the end."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    started = time.monotonic()
+    with open(log, "w") as output:
+        process = subprocess.Popen(command, cwd=PROJECT, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until_healthy(url, process, SERVER_START_TIMEOUT)
+        page = playwright_browser.new_page(viewport=VIEWPORT)
+        page.goto(url)
+        page.get_by_role("heading", name="Deep learning, one hand sign at a time").wait_for(
+            timeout=SERVER_START_TIMEOUT * 1000
+        )
+        TIMINGS["server start to first page rendered"] = time.monotonic() - started
+        page.close()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if process.returncode not in (0, -15):
+            print(log.read_text()[-3000:])
+
+
+@pytest.fixture
+def page(request, playwright_browser, server):
+    """A fresh browser page (a new Streamlit session); screenshot and console kept after."""
+    page = playwright_browser.new_page(viewport=VIEWPORT)
+    page.set_default_timeout(60_000)
+    console: list[str] = []
+    page.on(
+        "console",
+        lambda message: console.append(
+            f"{message.type}: {message.text} ({message.location.get('url', '')})"
+        ),
+    )
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    page.console_messages = console
+    page.base_url = server
+    yield page
+    SCREENSHOTS.mkdir(exist_ok=True)
+    name = request.node.name
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    if getattr(request.node, "failed_call", False):
+        (SCREENSHOTS / f"{name}.console.txt").write_text("\n".join(console))
+        print(f"\nbrowser console of {name}:\n" + "\n".join(console))
+        print(f"screenshot: {SCREENSHOTS / f'{name}.png'}")
+    page.close()
