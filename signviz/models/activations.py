@@ -78,10 +78,11 @@ def binary_cross_entropy(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per-sample loss ``-y log(y_hat) - (1 - y) log(1 - y_hat)`` with ``y_hat = sigmoid(z)``.
 
     Written in terms of the logit ``z`` rather than ``y_hat`` so that it is exact and
-    finite for any ``z``: ``-log(sigmoid(z)) = log(1 + exp(-z))``, computed as
-    ``logaddexp(0, -z)``. A confident wrong answer (large ``|z|`` on the wrong side)
-    costs about ``|z|``: large, but never ``inf`` or ``nan``.
+    finite for any ``z``: since ``log(y_hat) = z - log(1 + exp(z))`` and
+    ``log(1 - y_hat) = -log(1 + exp(z))``, the loss is ``log(1 + exp(z)) - y z``, with
+    ``log(1 + exp(z))`` computed as ``logaddexp(0, z)``. A confident wrong answer (large
+    ``|z|`` on the wrong side) costs about ``|z|``: large, but never ``inf`` or ``nan``.
 
     Its derivative with respect to ``z`` is simply ``sigmoid(z) - y``.
     """
-    return y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z)
+    return np.logaddexp(0.0, z) - y * z

@@ -120,6 +120,16 @@ class GradientModel(ClassifierMixin, BaseEstimator):
     # -- reporting -------------------------------------------------------------------
 
     @property
+    def gradient_norm_(self) -> float:
+        """Length of the last gradient, all parameters together: how steep the cost was.
+
+        NaN before the first iteration. (Computed when asked: the live pages read it
+        once per redraw, not once per iteration.)
+        """
+        gradients = getattr(self, "_last_gradients", None)
+        return float("nan") if gradients is None else gradient_norm(gradients)
+
+    @property
     def divergence_message(self) -> str | None:
         """A sentence explaining a diverged run, or ``None`` while training is healthy."""
         if not getattr(self, "diverged_", False):
@@ -143,7 +153,7 @@ class GradientModel(ClassifierMixin, BaseEstimator):
         self.dtype_ = X.dtype
         self.cost_history_: list[float] = []
         self.n_iter_ = 0
-        self.gradient_norm_ = float("nan")
+        self._last_gradients: dict[str, np.ndarray] | None = None
         self.diverged_ = False
         self.diverged_at_: int | None = None
         self._divergent_cost_ = float("nan")
@@ -173,7 +183,7 @@ class GradientModel(ClassifierMixin, BaseEstimator):
 
     def _iterate(self, X: np.ndarray, y: np.ndarray) -> float:
         cost, gradients = self._cost_and_gradients(X, y)
-        self.gradient_norm_ = gradient_norm(gradients)
+        self._last_gradients = gradients
         for name, parameter in self._parameters().items():
             parameter -= self.learning_rate * gradients[name]
         return cost

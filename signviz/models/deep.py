@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from signviz.models.activations import binary_cross_entropy, get_activation, sigmoid
-from signviz.models.base import GradientModel, check_positive, gradient_norm
+from signviz.models.base import GradientModel, check_positive
 
 
 def forward(weights, biases, X, g):
@@ -49,7 +49,7 @@ def backward(weights, activations, A_out, Y, g):
     gradients = []
     for layer in reversed(range(len(weights))):
         A_previous = activations[layer]
-        gradients.append((dZ @ A_previous.T / m, dZ.mean(axis=1, keepdims=True)))
+        gradients.append((dZ @ A_previous.T / m, dZ.sum(axis=1, keepdims=True) / m))
         if layer > 0:
             dZ = (weights[layer].T @ dZ) * g.derivative(A_previous)
     return gradients[::-1]
@@ -203,7 +203,7 @@ class DeepNetwork(GradientModel):
     def _cost_and_gradients(self, X, y):
         activations, Z = forward(self.weights_, self.biases_, X.T, self._g)
         Y = y[np.newaxis, :]
-        cost = binary_cross_entropy(Z, Y).mean()
+        cost = binary_cross_entropy(Z, Y).sum() / len(y)
         gradients = backward(self.weights_, activations, sigmoid(Z), Y, self._g)
         flat = [array for pair in gradients for array in pair]
         return float(cost), dict(zip(self._parameters(), flat, strict=True))
@@ -219,7 +219,7 @@ class DeepNetwork(GradientModel):
         return total / len(X)
 
     def _adam_update(self, gradients: dict[str, np.ndarray]) -> None:
-        self.gradient_norm_ = gradient_norm(gradients)
+        self._last_gradients = gradients
         self.n_steps_ += 1
         beta_1, beta_2 = self.beta_1, self.beta_2
         step = (

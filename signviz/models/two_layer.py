@@ -53,10 +53,10 @@ def backward(W2, A1, A2, X, Y, g):
     m = X.shape[1]
     dZ2 = A2 - Y
     dW2 = dZ2 @ A1.T / m
-    db2 = dZ2.mean(axis=1, keepdims=True)
+    db2 = dZ2.sum(axis=1, keepdims=True) / m
     dZ1 = (W2.T @ dZ2) * g.derivative(A1)
     dW1 = dZ1 @ X.T / m
-    db1 = dZ1.mean(axis=1, keepdims=True)
+    db1 = dZ1.sum(axis=1, keepdims=True) / m
     return dW1, db1, dW2, db2
 
 
@@ -171,7 +171,7 @@ class TwoLayerNetwork(GradientModel):
         g = get_activation(self.activation)
         A1, Z2 = self._forward(X)
         Y = y[np.newaxis, :]
-        cost = binary_cross_entropy(Z2, Y).mean()
+        cost = binary_cross_entropy(Z2, Y).sum() / len(y)
         gradients = backward(self.output_weights_, A1, sigmoid(Z2), X.T, Y, g)
         return float(cost), dict(zip(self._parameters(), gradients, strict=True))
 
