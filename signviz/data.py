@@ -30,8 +30,6 @@ from pathlib import Path
 import numpy as np
 import pooch
 from PIL import Image
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 DATASET_COMMIT = "4b09433ef9d5c60602e8805bb54b8aa2428527f8"
 DATASET_URL = (
@@ -127,10 +125,10 @@ class Task:
     ----------
     digits : tuple of int
         (first, second).
-    x_train : numpy.ndarray, shape (n_train, n_features), float64
+    x_train : numpy.ndarray, shape (n_train, n_features), float64 (or float32)
     y_train : numpy.ndarray, shape (n_train,), int64
         Labels 0 (first digit) or 1 (second digit).
-    x_test : numpy.ndarray, shape (n_test, n_features), float64
+    x_test : numpy.ndarray, shape (n_test, n_features), float64 (or float32)
     y_test : numpy.ndarray, shape (n_test,), int64
     images_train : numpy.ndarray, shape (n_train, height, width), float32
         The same samples as images, for display.
@@ -506,6 +504,8 @@ def _load_npy(path: Path) -> np.ndarray:
 
 
 def _fallback(reason: str) -> Dataset:
+    from sklearn.datasets import load_digits  # only here: scikit-learn is slow to import
+
     bundled = load_digits()
     message = (
         f"The Sign Language Digits dataset was not found and could not be downloaded "
@@ -686,15 +686,21 @@ def verify_dataset(
 
 
 def make_task(
-    dataset: Dataset, digits=(0, 1), *, test_size=0.15, random_state=42, max_per_digit=205
+    dataset: Dataset,
+    digits=(0, 1),
+    *,
+    test_size=0.15,
+    random_state=42,
+    max_per_digit=205,
+    dtype=np.float64,
 ) -> Task:
     """Pick two digits and split their images into training and test sets.
 
     Takes up to ``max_per_digit`` images of each digit in dataset order, those of the
-    first digit (label 0) before those of the second (label 1), then splits them with
-    ``train_test_split(test_size=test_size, random_state=random_state)`` like the
-    tutorial (not stratified). With the real data and digits (0, 1): 205 + 205 images,
-    348 for training and 62 for testing, 4096 features each.
+    first digit (label 0) before those of the second (label 1), then splits them as
+    the tutorial's ``train_test_split(test_size=test_size, random_state=random_state)``
+    does (not stratified; see `shuffle_split`). With the real data and digits (0, 1):
+    205 + 205 images, 348 for training and 62 for testing, 4096 features each.
 
     Parameters
     ----------
@@ -707,6 +713,10 @@ def make_task(
         Seed of the split: the same seed gives the same split.
     max_per_digit : int, default 205
         At most this many images of each digit.
+    dtype : numpy.float64 or numpy.float32, default float64
+        Of the features. The models compute in their input's precision: float32 halves
+        the memory and speeds training up, with the same results to the tutorial's
+        digits (the app uses it); float64 suits checks against finite differences.
 
     Returns
     -------
@@ -721,6 +731,8 @@ def make_task(
     """
     first, second = _check_digits(digits)
     _check_split_arguments(test_size, random_state, max_per_digit)
+    if dtype not in (np.float32, np.float64, "float32", "float64"):
+        raise ValueError(f"dtype should be float32 or float64, got {dtype!r}")
     chosen = [_images_of(dataset, digit, max_per_digit) for digit in (first, second)]
     indices = np.concatenate(chosen)
     labels = np.repeat(np.array([0, 1], dtype=np.int64), [len(part) for part in chosen])
@@ -729,11 +741,9 @@ def make_task(
             f"test_size={test_size} would keep all {len(indices)} images for testing and "
             "none for training; choose a smaller test_size"
         )
-    train, test = train_test_split(
-        np.arange(len(indices)), test_size=test_size, random_state=random_state
-    )
+    train, test = shuffle_split(len(indices), test_size, random_state)
     images = dataset.images[indices]
-    features = images.reshape(len(indices), -1).astype(np.float64)
+    features = images.reshape(len(indices), -1).astype(dtype)
     names = [dataset.names[index] for index in indices]
     return Task(
         digits=(first, second),
@@ -749,6 +759,23 @@ def make_task(
         random_state=random_state,
         source=dataset.source,
     )
+
+
+def shuffle_split(n_samples: int, test_size: float, random_state: int):
+    """Training and test indices, exactly as scikit-learn's ``train_test_split`` picks them.
+
+    ``ceil(test_size * n_samples)`` samples go to the test set: the first ones of a
+    permutation drawn by ``numpy.random.RandomState(random_state)``; the rest, in that
+    order, to the training set. (Written here so that building a task does not import
+    scikit-learn, which takes a second; a test checks it against scikit-learn.)
+
+    Returns
+    -------
+    train, test : arrays of int
+    """
+    n_test = math.ceil(test_size * n_samples)
+    permutation = np.random.RandomState(random_state).permutation(n_samples)
+    return permutation[n_test:], permutation[:n_test]
 
 
 def _check_digits(digits) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from signviz.data import (
     load_dataset,
     make_task,
     preprocess_image,
+    shuffle_split,
     verify_dataset,
 )
 
@@ -626,3 +627,23 @@ def test_real_task_matches_the_tutorial_sizes(real_dataset):
     assert task.images_train.shape[1:] == (64, 64)
     assert (task.n_train, task.n_test, task.n_features) == (348, 62, 4096)
     assert task.x_train.T.shape == (4096, 348)
+
+
+def test_shuffle_split_is_scikit_learns_split():
+    from sklearn.model_selection import train_test_split
+
+    for n_samples, test_size, seed in [(410, 0.15, 42), (37, 0.3, 0), (1000, 0.05, 7)]:
+        train, test = train_test_split(np.arange(n_samples), test_size=test_size, random_state=seed)
+        ours = shuffle_split(n_samples, test_size, seed)
+        np.testing.assert_array_equal(ours[0], train)
+        np.testing.assert_array_equal(ours[1], test)
+
+
+def test_tasks_in_single_precision():
+    dataset = synthetic_dataset()
+    single = make_task(dataset, (0, 1), dtype=np.float32)
+    double = make_task(dataset, (0, 1))
+    assert single.x_train.dtype == np.float32 and double.x_train.dtype == np.float64
+    np.testing.assert_array_equal(single.x_train, double.x_train.astype(np.float32))
+    with pytest.raises(ValueError, match="float32 or float64"):
+        make_task(dataset, (0, 1), dtype=np.int64)
