@@ -14,13 +14,14 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
-from plotly.subplots import make_subplots
 
 from signviz.figures.style import (
     COLORS,
     IMAGE_COLORSCALE,
     WEIGHT_COLORSCALE,
     apply_layout,
+    grid,
+    layout,
     symmetric_limit,
 )
 
@@ -35,18 +36,15 @@ def image_figure(image: np.ndarray, title: str, *, height: int = 420) -> go.Figu
     title : str
     """
     image = _as_image(image)
-    figure = go.Figure(
-        go.Heatmap(
-            z=image,
-            colorscale=IMAGE_COLORSCALE,
-            zmin=0,
-            zmax=1,
-            showscale=False,
-            hovertemplate="row %{y}, column %{x}<br>value %{z:.3f}<extra></extra>",
-        )
+    heatmap = go.Heatmap(
+        z=image,
+        colorscale=IMAGE_COLORSCALE,
+        zmin=0,
+        zmax=1,
+        showscale=False,
+        hovertemplate="row %{y}, column %{x}<br>value %{z:.3f}<extra></extra>",
     )
-    _image_axes(figure)
-    return apply_layout(figure, title, height=height)
+    return go.Figure(heatmap, layout=layout(title, height=height, **_image_axes()))
 
 
 def weight_heatmap(
@@ -61,21 +59,18 @@ def weight_heatmap(
     image_shape : tuple (height, width)
     title : str
     """
-    grid = _weights_as_image(weights, image_shape)
-    limit = symmetric_limit(grid)
-    figure = go.Figure(
-        go.Heatmap(
-            z=grid,
-            colorscale=WEIGHT_COLORSCALE,
-            zmid=0,
-            zmin=-limit,
-            zmax=limit,
-            colorbar={"title": {"text": "weight"}, "thickness": 12},
-            hovertemplate="row %{y}, column %{x}<br>weight %{z:.4g}<extra></extra>",
-        )
+    pixels = _weights_as_image(weights, image_shape)
+    limit = symmetric_limit(pixels)
+    heatmap = go.Heatmap(
+        z=pixels,
+        colorscale=WEIGHT_COLORSCALE,
+        zmid=0,
+        zmin=-limit,
+        zmax=limit,
+        colorbar={"title": {"text": "weight"}, "thickness": 12},
+        hovertemplate="row %{y}, column %{x}<br>weight %{z:.4g}<extra></extra>",
     )
-    _image_axes(figure)
-    return apply_layout(figure, title, height=height)
+    return go.Figure(heatmap, layout=layout(title, height=height, **_image_axes()))
 
 
 def weight_heatmaps(
@@ -106,37 +101,35 @@ def weight_heatmaps(
         )
     columns = max(1, min(columns, len(weight_rows)))
     rows = math.ceil(len(weight_rows) / columns)
-    figure = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=list(titles),
-        horizontal_spacing=0.02,
-        vertical_spacing=0.3 / rows,
-    )
+    axes, panels = grid(rows, columns, titles, vertical_gap=0.3 / rows)
     limit = symmetric_limit(weight_rows)
-    for index, weights in enumerate(weight_rows):
-        figure.add_trace(
-            go.Heatmap(
-                z=_weights_as_image(weights, image_shape),
-                coloraxis="coloraxis",
-                name=titles[index],
-                hovertemplate=f"{titles[index]}<br>row %{{y}}, column %{{x}}"
-                "<br>weight %{z:.4g}<extra></extra>",
-            ),
-            row=index // columns + 1,
-            col=index % columns + 1,
+    heatmaps = [
+        go.Heatmap(
+            z=_weights_as_image(weights, image_shape),
+            coloraxis="coloraxis",
+            name=unit,
+            xaxis=x,
+            yaxis=y,
+            hovertemplate=f"{unit}<br>row %{{y}}, column %{{x}}"
+            "<br>weight %{z:.4g}<extra></extra>",
         )
-    figure.update_layout(
-        coloraxis={
-            "colorscale": WEIGHT_COLORSCALE,
-            "cmid": 0,
-            "cmin": -limit,
-            "cmax": limit,
-            "colorbar": {"title": {"text": "weight"}, "thickness": 12},
-        }
+        for weights, unit, (x, y) in zip(weight_rows, titles, panels, strict=True)
+    ]
+    for x, y in panels:
+        image_axes = _image_axes(anchor=x)
+        axes[f"xaxis{x[1:]}"].update(image_axes["xaxis"])
+        axes[f"yaxis{y[1:]}"].update(image_axes["yaxis"])
+    coloraxis = {
+        "colorscale": WEIGHT_COLORSCALE,
+        "cmid": 0,
+        "cmin": -limit,
+        "cmax": limit,
+        "colorbar": {"title": {"text": "weight"}, "thickness": 12},
+    }
+    return go.Figure(
+        heatmaps,
+        layout=layout(title, height=60 + rows * tile_height, coloraxis=coloraxis, **axes),
     )
-    _image_axes(figure)
-    return apply_layout(figure, title, height=60 + rows * tile_height)
 
 
 def image_grid(
@@ -252,11 +245,13 @@ def _weights_as_image(weights, image_shape) -> np.ndarray:
     return weights.reshape(height, width)
 
 
-def _image_axes(figure: go.Figure) -> None:
-    figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    figure.update_yaxes(
-        showticklabels=False, showgrid=False, zeroline=False, autorange="reversed", scaleanchor="x"
-    )
+def _image_axes(anchor: str = "x") -> dict:
+    """Axes that show an image as an image: no ticks, row 0 at the top, square pixels."""
+    hidden = {"showticklabels": False, "showgrid": False, "zeroline": False}
+    return {
+        "xaxis": hidden,
+        "yaxis": {**hidden, "autorange": "reversed", "scaleanchor": anchor},
+    }
 
 
 def _png_data_uri(gray: np.ndarray) -> str:

@@ -6,10 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from signviz.figures.images import image_grid
-from signviz.figures.style import COLORS, MODEL_COLORS, apply_layout
+from signviz.figures.style import COLORS, MODEL_COLORS, apply_layout, grid, layout
 
 
 def cost_curve(
@@ -39,10 +38,9 @@ def cost_curve(
     x_title : str, default "iteration"
     """
     costs = np.asarray(costs, dtype=float)
-    iterations = np.arange(len(costs))
-    figure = go.Figure(
+    traces = [
         go.Scatter(
-            x=iterations,
+            x=np.arange(len(costs)),
             y=costs,
             mode="lines+markers" if len(costs) <= 60 else "lines",
             line={"color": COLORS["cost"], "width": 2},
@@ -50,10 +48,10 @@ def cost_curve(
             name="cost",
             hovertemplate=f"{x_title} %{{x}}<br>cost %{{y:.5g}}<extra></extra>",
         )
-    )
+    ]
     if diverged_at is not None and len(costs):
         last = min(diverged_at, len(costs) - 1)
-        figure.add_trace(
+        traces.append(
             go.Scatter(
                 x=[last],
                 y=[costs[last]],
@@ -65,12 +63,20 @@ def cost_curve(
                 hovertemplate="diverged at %{x}<br>cost %{y:.5g}<extra></extra>",
             )
         )
-    if planned is not None:
-        figure.update_xaxes(range=[0, max(planned - 1, 1)])
-    if log_y:
-        figure.update_yaxes(type="log")
-    figure.update_layout(showlegend=False)
-    return apply_layout(figure, title, x_title=x_title, y_title="cost", height=height)
+    x_axis = {} if planned is None else {"range": [0, max(planned - 1, 1)]}
+    y_axis = {"type": "log"} if log_y else {}
+    return go.Figure(
+        traces,
+        layout=layout(
+            title,
+            x_title=x_title,
+            y_title="cost",
+            height=height,
+            showlegend=False,
+            xaxis=x_axis,
+            yaxis=y_axis,
+        ),
+    )
 
 
 def prediction_grid(
@@ -170,21 +176,27 @@ def cost_curves(
     curves : dict of str to sequence of float
         A name and its costs, one per iteration or epoch.
     """
-    figure = go.Figure()
-    for index, (name, costs) in enumerate(curves.items()):
-        costs = np.asarray(costs, dtype=float)
-        figure.add_trace(
-            go.Scatter(
-                x=np.arange(len(costs)),
-                y=costs,
-                mode="lines",
-                name=name,
-                line={"color": MODEL_COLORS[index % len(MODEL_COLORS)], "width": 2},
-                hovertemplate=f"{name}<br>{x_title} %{{x}}<br>cost %{{y:.4g}}<extra></extra>",
-            )
+    traces = [
+        go.Scatter(
+            x=np.arange(len(costs)),
+            y=np.asarray(costs, dtype=float),
+            mode="lines",
+            name=name,
+            line={"color": MODEL_COLORS[index % len(MODEL_COLORS)], "width": 2},
+            hovertemplate=f"{name}<br>{x_title} %{{x}}<br>cost %{{y:.4g}}<extra></extra>",
         )
-    figure.update_layout(legend={"orientation": "h", "y": -0.2})
-    return apply_layout(figure, title, x_title=x_title, y_title="cost", height=height)
+        for index, (name, costs) in enumerate(curves.items())
+    ]
+    return go.Figure(
+        traces,
+        layout=layout(
+            title,
+            x_title=x_title,
+            y_title="cost",
+            height=height,
+            legend={"orientation": "h", "y": -0.2},
+        ),
+    )
 
 
 def history_chart(history: dict[str, Sequence[float]], *, planned: int, title: str) -> go.Figure:
@@ -198,28 +210,31 @@ def history_chart(history: dict[str, Sequence[float]], *, planned: int, title: s
     planned : int
         Epochs the run will have in all (fixes the x axes while it grows).
     """
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))
-    for column, metric in enumerate(("loss", "accuracy"), start=1):
+    axes, panels = grid(1, 2, ("loss", "accuracy"), horizontal_gap=0.08)
+    traces = []
+    for metric, (x, y) in zip(("loss", "accuracy"), panels, strict=True):
+        axes[f"xaxis{x[1:]}"].update(title={"text": "epoch"}, range=[0, max(planned - 1, 1)])
         for prefix, name, color in (("", "training", "train"), ("val_", "validation", "test")):
             series = history.get(prefix + metric)
             if series is None:
                 continue
-            figure.add_trace(
+            traces.append(
                 go.Scatter(
                     x=np.arange(len(series)),
                     y=np.asarray(series, dtype=float),
+                    xaxis=x,
+                    yaxis=y,
                     mode="lines+markers" if len(series) <= 60 else "lines",
                     marker={"size": 4},
                     name=f"{name} {metric}",
                     legendgroup=name,
-                    showlegend=column == 1,
+                    showlegend=metric == "loss",
                     line={"color": COLORS[color], "width": 2},
                     hovertemplate=f"{name}<br>epoch %{{x}}<br>{metric} %{{y:.4g}}<extra></extra>",
-                ),
-                row=1,
-                col=column,
+                )
             )
-    figure.update_xaxes(title_text="epoch", range=[0, max(planned - 1, 1)])
-    figure.update_yaxes(range=[0, 1.02], row=1, col=2)
-    figure.update_layout(legend={"orientation": "h", "y": -0.25})
-    return apply_layout(figure, title, height=380)
+    axes["yaxis2"].update(range=[0, 1.02])
+    return go.Figure(
+        traces,
+        layout=layout(title, height=380, legend={"orientation": "h", "y": -0.25}, **axes),
+    )
