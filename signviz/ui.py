@@ -23,11 +23,18 @@ from typing import Any
 import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
+from threadpoolctl import threadpool_limits
 
 from signviz import data
 from signviz.jobs import BackgroundJob
-from signviz.models.reference import ReferenceFit, fit_scikit_learn_logistic
 from signviz.training import TrainingRun, train_in_chunks
+
+# Every browser session runs its scripts in a thread of one server process. When
+# several sessions train at once, OpenBLAS's own worker threads fight over the cores:
+# four two-layer trainings took 30 times longer together than one alone. With one
+# BLAS thread per call, the sessions share the cores instead (four take twice as long
+# as one on two cores), at some cost to a lone training, which float32 tasks win back.
+threadpool_limits(limits=1, user_api="blas")
 
 DIGITS = list(range(10))
 TEST_SIZES = [round(0.05 * step, 2) for step in range(1, 11)]  # 0.05 ... 0.5
@@ -48,7 +55,9 @@ def load_dataset() -> data.Dataset:
 def _make_task(
     _dataset: data.Dataset, source: tuple, first: int, second: int, test_size: float, seed: int
 ) -> data.Task:
-    return data.make_task(_dataset, (first, second), test_size=test_size, random_state=seed)
+    return data.make_task(
+        _dataset, (first, second), test_size=test_size, random_state=seed, dtype=np.float32
+    )
 
 
 def select_task() -> data.Task | None:
@@ -103,11 +112,14 @@ def select_task() -> data.Task | None:
 
 
 @st.cache_resource(max_entries=16, show_spinner="Fitting scikit-learn's LogisticRegression...")
-def _scikit_learn_logistic(_task: data.Task, key: tuple) -> ReferenceFit:
+def _scikit_learn_logistic(_task: data.Task, key: tuple):
+    # Imported here, not at start-up: scikit-learn takes a second to import.
+    from signviz.models.reference import fit_scikit_learn_logistic
+
     return fit_scikit_learn_logistic(_task.x_train, _task.y_train, random_state=42)
 
 
-def scikit_learn_logistic(task: data.Task) -> ReferenceFit:
+def scikit_learn_logistic(task: data.Task):
     """The tutorial's scikit-learn model on ``task``: fitted once per task, shared."""
     return _scikit_learn_logistic(task, task_key(task))
 
