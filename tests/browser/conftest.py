@@ -1,7 +1,8 @@
 """The app served for real and driven in headless Chromium.
 
 A session-wide fixture starts ``streamlit run app.py`` on a free local port, waits for
-its health endpoint, and stops it at the end, also when tests fail. Each test gets a
+its health endpoint, and stops it at the end, also when tests fail (see
+`signviz.serving.AppServer`). Each test gets a
 fresh page (a fresh Streamlit session); afterwards its full-page screenshot lands in
 ``screenshots/`` (git-ignored), and when it fails its console log is kept beside it.
 
@@ -14,14 +15,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from signviz.serving import AppServer
 
 PROJECT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT / "screenshots"
@@ -37,7 +36,6 @@ CHROMIUM_ARGS = [
 #: The page is taller than a screen so that a screenshot holds a whole chapter
 #: (Streamlit scrolls inside the page, so a "full page" screenshot shows one screen).
 VIEWPORT = {"width": 1280, "height": 3200}
-SERVER_START_TIMEOUT = 120
 #: Timings the tests observe, printed at the end of the run (never asserted).
 TIMINGS: dict[str, float] = {}
 
@@ -61,27 +59,6 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.failed_call = report.failed
     return report
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)  # polling interval of a condition, not a fixed wait
-    raise TimeoutError(f"streamlit did not answer on {url} within {timeout} s")
 
 
 def unavailable(message: str):
@@ -109,38 +86,18 @@ def playwright_browser():
 @pytest.fixture(scope="session")
 def server(playwright_browser, tmp_path_factory):
     """``streamlit run app.py`` on a free port; its base URL. Stopped at the end."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    started = time.monotonic()
-    with open(log, "w") as output:
-        process = subprocess.Popen(command, cwd=PROJECT, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        wait_until_healthy(url, process, SERVER_START_TIMEOUT)
+    with AppServer("app.py", cwd=PROJECT, log=log) as app:
         page = playwright_browser.new_page(viewport=VIEWPORT)
-        page.goto(url)
+        page.goto(app.url)
         page.get_by_role("heading", name="Deep learning, one hand sign at a time").wait_for(
-            timeout=SERVER_START_TIMEOUT * 1000
+            timeout=120_000
         )
-        TIMINGS["server start to first page rendered"] = time.monotonic() - started
+        TIMINGS["server start to first page rendered"] = time.monotonic() - app.started_at
         page.close()
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if process.returncode not in (0, -15):
-            print(log.read_text()[-3000:])
+        yield app.url
+    if app.process.returncode not in (0, -15):
+        print(log.read_text()[-3000:])
 
 
 @pytest.fixture
