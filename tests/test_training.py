@@ -1,5 +1,7 @@
 """Training in chunks: the same model as one fit, redraws spaced out, stop and divergence."""
 
+import time
+
 import numpy as np
 import pytest
 
@@ -58,9 +60,9 @@ def test_redraws_come_about_every_interval(toy):
     model = TimedModel(clock, seconds_per_iteration=0.001)
     seen = []
     run = train_in_chunks(model, X, y, 2000, lambda m: seen.append(m.n_iter_), clock=clock)
-    # 2000 iterations of 1 ms at one redraw per 0.25 s: the first at once, then every 250.
-    assert seen[:3] == [1, 251, 501]
-    assert run.redraws == len(seen) == 9
+    # 2000 iterations of 1 ms at one redraw per 0.4 s: the first at once, then every 400.
+    assert seen == [1, 401, 801, 1201, 1601, 2000]
+    assert run.redraws == len(seen) == 6
     assert run.training_seconds == pytest.approx(2.0)
 
 
@@ -77,6 +79,24 @@ def test_slow_drawing_is_spaced_out_to_its_share(toy):
     # for each 0.1 s of drawing.
     assert run.redraws == 7  # 1, 901, 1801, 2701, 3601, 4501, 5000
     assert run.drawing_seconds - 2 * 0.1 <= 0.1 / 0.9 * run.training_seconds
+
+
+class CrowdedModel(LogisticRegressionGD):
+    """Logistic regression on a crowded machine: each iteration also waits 5 ms for a core."""
+
+    def partial_fit(self, X, y, n_iterations=1):
+        time.sleep(0.005 * n_iterations)
+        return super().partial_fit(X, y, n_iterations)
+
+
+def test_waiting_for_a_core_does_not_add_redraws(toy):
+    # 200 iterations waiting 1 s in all: on the wall clock that is four redraws' worth;
+    # on the thread's CPU time it is a blink, so only the first and the last are drawn.
+    X, y = toy
+    seen = []
+    run = train_in_chunks(CrowdedModel(), X, y, 200, lambda m: seen.append(m.n_iter_))
+    assert seen == [1, 200]
+    assert run.iterations == 200
 
 
 def test_on_progress_can_stop_training(toy):
