@@ -11,7 +11,7 @@ from signviz.models import two_layer as kernels
 
 KIND = "two-layer"
 INIT_SCALES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
-LIVE_HEATMAP_LIMIT = 16  # more hidden units than this are drawn once training ends
+LIVE_UNITS_LIMIT = 16  # more hidden units than this are drawn once training ends
 
 task = ui.current_task()
 first, second = task.label_names
@@ -75,34 +75,43 @@ buttons[1].button("Stop", key="two_layer_stop", width="stretch")  # its click en
 
 status = st.container()
 cost_slot = st.empty()
+units_heading = st.empty()  # the live images' heading, written once per training
 units_slot = st.empty()
 
 
+def units_title() -> str:
+    if show_change:
+        return "How each hidden unit's weights changed in training"
+    return "What each hidden unit looks at (its weight per pixel)"
+
+
 def draw(model, settings: dict, live: bool) -> None:
-    """Draw the cost curve and, when there are not too many, the hidden units' weights."""
+    """Draw the cost curve and the hidden units' weights.
+
+    While training, the weights are plain images: a browser shows those at almost no
+    cost, where redrawing heatmaps a few times a second costs it more than training.
+    The interactive heatmaps (hover for each weight) come when training ends.
+    """
     suffix = f"live-{model.n_iter_}" if live else "final"
     planned = settings["planned"]
     weights = model.hidden_weights_
     if show_change:
         weights = weights - settings["initial_hidden_weights"]
+    units = [f"unit {unit + 1}" for unit in range(model.hidden_units)]
     cost_slot.plotly_chart(
         figures.cost_curve(
             model.cost_history_, planned=planned, diverged_at=model.diverged_at_, log_y=True
         ),
         key=f"two-layer-cost-{suffix}",
     )
-    if not live or model.hidden_units <= LIVE_HEATMAP_LIMIT:
+    if not live:
+        units_heading.empty()
         units_slot.plotly_chart(
-            figures.weight_heatmaps(
-                weights,
-                task.image_shape,
-                [f"unit {unit + 1}" for unit in range(model.hidden_units)],
-                title="How each hidden unit's weights changed in training"
-                if show_change
-                else "What each hidden unit looks at (its weight per pixel)",
-            ),
+            figures.weight_heatmaps(weights, task.image_shape, units, title=units_title()),
             key=f"two-layer-units-{suffix}",
         )
+    elif model.hidden_units <= LIVE_UNITS_LIMIT:
+        units_slot.image(figures.weight_images(weights, task.image_shape), caption=units, width=160)
 
 
 if train:
@@ -122,6 +131,8 @@ if train:
         "initial_hidden_weights": model.hidden_weights_.copy(),
     }
     record = ui.remember_model(KIND, "Two-layer network (from scratch)", model, task, settings)
+    if hidden_units <= LIVE_UNITS_LIMIT:
+        units_heading.markdown(f"**{units_title()}** (red: positive, blue: negative, white: 0)")
     ui.train_live(record, iterations, lambda model: draw(model, settings, live=True))
 
 record = ui.trained_model(KIND, task)

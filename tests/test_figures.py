@@ -80,6 +80,26 @@ def test_weight_heatmaps_share_one_scale():
         figures.weight_heatmaps(rows, (2, 3), ["a"], title="units")
 
 
+def test_weight_images_colour_like_the_heatmaps():
+    rows = np.array([[-2.0, 0.0, 1.0, 2.0], [0.5, -1.0, np.nan, np.inf]])
+    first, second = figures.weight_images(rows, (2, 2), pixel_size=3)
+    assert first.shape == second.shape == (6, 6, 3)
+    assert first.dtype == np.uint8
+    # One scale for all rows (+-2): -2 at the blue end, 0 white, 2 at the red end.
+    assert tuple(first[0, 0]) == (5, 48, 97)
+    assert tuple(first[0, 3]) == (247, 247, 247)
+    assert tuple(first[3, 3]) == (103, 0, 31)
+    # +1 is halfway between white and the red end: the scale's stop at 0.75.
+    assert tuple(first[3, 0]) == (229, 131, 104)
+    # Each weight is a block of pixel_size x pixel_size pixels.
+    assert (first[:3, :3] == first[0, 0]).all()
+    # A weight that diverged is white (NaN) or the end of the scale (inf), not garbage.
+    assert tuple(second[3, 0]) == (247, 247, 247)
+    assert tuple(second[3, 3]) == (103, 0, 31)
+    with pytest.raises(ValueError, match="one weight per pixel"):
+        figures.weight_images(rows, (3, 3))
+
+
 def test_cost_curve_has_a_point_per_iteration():
     costs = [3.0, 2.0, 1.5, 1.2]
     figure = figure_json(figures.cost_curve(costs, planned=100, log_y=True))

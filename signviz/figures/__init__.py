@@ -1,6 +1,8 @@
 """Plotly figures: pure functions, arrays in, ``plotly.graph_objects.Figure`` out.
 
 Nothing here knows about Streamlit; every function can be called (and tested) alone.
+One exception to "figures out": `weight_images` gives plain RGB images in the
+heatmaps' colours, for live previews that must cost the browser little.
 The modules group the figures by what they show:
 
 - :mod:`~signviz.figures.images`: photos, mosaics of photos, weight heatmaps;
@@ -24,7 +26,13 @@ from signviz.figures.dataset import (
     digit_samples,
     preparation_diagram,
 )
-from signviz.figures.images import image_figure, image_grid, weight_heatmap, weight_heatmaps
+from signviz.figures.images import (
+    image_figure,
+    image_grid,
+    weight_heatmap,
+    weight_heatmaps,
+    weight_images,
+)
 from signviz.figures.training import (
     cost_curve,
     cost_curves,
@@ -53,4 +61,5 @@ __all__ = [
     "sigmoid_point",
     "weight_heatmap",
     "weight_heatmaps",
+    "weight_images",
 ]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
+from plotly.colors import get_colorscale, unlabel_rgb
 
 from signviz.figures.style import (
     COLORS,
@@ -132,6 +133,42 @@ def weight_heatmaps(
     )
 
 
+def weight_images(
+    weight_rows: np.ndarray, image_shape: tuple[int, int], *, pixel_size: int = 3
+) -> list[np.ndarray]:
+    """The pictures of `weight_heatmaps` as plain RGB images, for live previews.
+
+    A browser shows an image at almost no cost, where redrawing a Plotly heatmap
+    several times a second costs it more than the training being watched. Same colours
+    as the heatmaps (one scale for all rows, centred on 0, white for 0); no hover.
+
+    Parameters
+    ----------
+    weight_rows : array of shape (n_units, n_pixels)
+    image_shape : tuple (height, width)
+    pixel_size : int, default 3
+        Each weight becomes a square of this many screen pixels, so that the browser
+        does not blur the image when it enlarges it.
+
+    Returns
+    -------
+    list of arrays of shape (height * pixel_size, width * pixel_size, 3), uint8
+    """
+    if pixel_size < 1:
+        raise ValueError(f"pixel_size must be at least 1, got {pixel_size}.")
+    weight_rows = np.atleast_2d(np.asarray(weight_rows, dtype=float))
+    limit = symmetric_limit(weight_rows)
+    positions, colors = _colorscale_table(WEIGHT_COLORSCALE)
+    images = []
+    for weights in weight_rows:
+        where = (_weights_as_image(weights, image_shape) / limit + 1) / 2  # -limit..limit -> 0..1
+        where = np.nan_to_num(where, nan=0.5, posinf=1.0, neginf=0.0)  # a diverged weight
+        rgb = np.stack([np.interp(where, positions, channel) for channel in colors.T], axis=-1)
+        pixels = np.round(rgb).astype(np.uint8)
+        images.append(pixels.repeat(pixel_size, axis=0).repeat(pixel_size, axis=1))
+    return images
+
+
 def image_grid(
     images: np.ndarray,
     *,
@@ -243,6 +280,14 @@ def _weights_as_image(weights, image_shape) -> np.ndarray:
             "there must be one weight per pixel."
         )
     return weights.reshape(height, width)
+
+
+def _colorscale_table(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A Plotly colour scale as positions in [0, 1] and their colours, shape (n, 3)."""
+    scale = get_colorscale(name)
+    positions = np.array([position for position, _ in scale])
+    colors = np.array([unlabel_rgb(color) for _, color in scale], dtype=float)
+    return positions, colors
 
 
 def _image_axes(anchor: str = "x") -> dict:
