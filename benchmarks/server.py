@@ -1,0 +1,177 @@
+"""Benchmarks of the served app in headless Chromium: start-up, memory per session, and
+sessions training at once."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from benchmarks.harness import Result, interleaved
+from signviz.serving import AppServer
+
+PROJECT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+HEADING = "Deep learning, one hand sign at a time"
+SESSIONS = 10
+
+
+@contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def resident_megabytes(pid: int) -> float:
+    """The process's resident memory (VmRSS), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    kilobytes = next(
+        int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
+    )
+    return kilobytes / 1024
+
+
+def imports_tensorflow(pid: int) -> bool:
+    """Whether the process has TensorFlow's library loaded."""
+    return "tensorflow" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def startup(browser) -> Result:
+    """5. ``streamlit run app.py`` until its first page is drawn, against a one-line app."""
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "hello.py").write_text('import streamlit as st\nst.write("hello")\n')
+        tensorflow_loaded = []
+
+        def first_page(script, cwd, text) -> float:
+            with AppServer(script, cwd=cwd) as server:
+                page = browser.new_page()
+                page.goto(server.url)
+                page.get_by_text(text, exact=True).first.wait_for(timeout=120_000)
+                seconds = time.monotonic() - server.started_at
+                if script == "app.py":
+                    tensorflow_loaded.append(imports_tensorflow(server.process.pid))
+                page.close()
+            return seconds
+
+        app, hello = interleaved(
+            lambda: first_page("app.py", PROJECT, HEADING),
+            lambda: first_page("hello.py", folder, "hello"),
+            rounds=3,
+        )
+    note = "TensorFlow loaded" if any(tensorflow_loaded) else "TensorFlow not imported"
+    return Result.at_most(
+        "5. Start-up to the first page drawn vs a one-line Streamlit app",
+        app,
+        hello,
+        "s",
+        1.5,
+        note,
+    )
+
+
+def train(page, chapter_link: str, ready_text: str) -> None:
+    """Open a chapter from the sidebar, press Train, wait for the end of training."""
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=chapter_link).click()
+    page.get_by_role("button", name="Train", exact=True).wait_for()
+    page.wait_for_selector(IDLE)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text(ready_text).first.wait_for(timeout=300_000)
+    page.wait_for_selector(IDLE)
+
+
+def open_session(browser, server):
+    page = browser.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(server.url)
+    page.get_by_role("heading", name=HEADING).wait_for()
+    return page
+
+
+def memory_per_session(browser) -> Result:
+    """7. Growth of the server's memory per session that trains both from-scratch models."""
+    with AppServer("app.py", cwd=PROJECT) as server:
+        pid = server.process.pid
+        warm_up = open_session(browser, server)  # loads the dataset, the task, the code
+        train(warm_up, "4. Logistic regression", "Cost at the start")
+        train(warm_up, "5. Two-layer network", "Inside the network")
+        before = resident_megabytes(pid)
+        sessions = [open_session(browser, server) for _ in range(SESSIONS)]
+        for page in sessions:
+            train(page, "4. Logistic regression", "Cost at the start")
+            train(page, "5. Two-layer network", "Inside the network")
+        after = resident_megabytes(pid)
+        for page in [warm_up, *sessions]:
+            page.close()
+    growth = (after - before) / SESSIONS
+    return Result(
+        f"7. Server memory growth per session ({SESSIONS} sessions, both models trained)",
+        growth,
+        20.0,
+        "MB",
+        "<= 1",
+        growth / 20.0,
+        growth <= 20.0,
+        f"resident memory {before:.0f} MB after one session, {after:.0f} MB after {SESSIONS} more",
+    )
+
+
+def concurrency(browser) -> Result:
+    """8. Four sessions training the two-layer network at once, against one alone."""
+
+    def fresh(page) -> None:
+        # A new session on the two-layer page, with no results of an earlier run on
+        # screen that the wait for this run's end could mistake for its own.
+        page.reload()
+        page.get_by_role("button", name="Train", exact=True).wait_for()
+        page.wait_for_selector(IDLE)
+
+    def finished(page) -> None:
+        page.get_by_text("Inside the network").first.wait_for(timeout=600_000)
+        page.wait_for_selector(IDLE)
+
+    with AppServer("app.py", cwd=PROJECT) as server:
+        pages = [open_session(browser, server) for _ in range(4)]
+        for page in pages:
+            page.locator('[data-testid="stSidebarNavLink"]', has_text="5. Two-layer").click()
+            page.get_by_role("button", name="Train", exact=True).wait_for()
+            page.wait_for_selector(IDLE)
+        train(pages[0], "5. Two-layer network", "Inside the network")  # warm up the code
+        fresh(pages[0])
+        single_started = time.monotonic()
+        pages[0].get_by_role("button", name="Train", exact=True).click()
+        finished(pages[0])
+        single = time.monotonic() - single_started
+        for page in pages:
+            fresh(page)
+        started = time.monotonic()
+        for page in pages:
+            page.get_by_role("button", name="Train", exact=True).click()
+        for page in pages:
+            finished(page)
+        together = time.monotonic() - started
+        for page in pages:
+            page.close()
+    return Result.at_most(
+        "8. Four browser sessions training the two-layer network at once vs one alone",
+        together,
+        single,
+        "s",
+        4,
+        "all four finished",
+    )
