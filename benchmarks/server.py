@@ -9,18 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.harness import Result, interleaved
-from signviz.serving import AppServer
+from signviz.serving import CHROMIUM, CHROMIUM_ARGS, AppServer
 
 PROJECT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 HEADING = "Deep learning, one hand sign at a time"
 SESSIONS = 10

@@ -5,6 +5,9 @@ waits until its health endpoint answers, and stops it on exit, also after an err
 
     with AppServer("app.py", cwd=project) as server:
         browser_page.goto(server.url)
+
+`CHROMIUM` and `CHROMIUM_ARGS` say how both launch the system's headless Chromium
+(``playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,18 @@ import time
 import urllib.request
 from contextlib import nullcontext
 from pathlib import Path
+
+#: The system's Chromium (``apt-get install chromium``; never ``playwright install``).
+CHROMIUM = os.environ.get("SIGNVIZ_CHROMIUM", "/usr/bin/chromium")
+#: Flags for a headless Chromium in a container, as root, without a GPU or network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:

@@ -20,19 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from signviz.serving import AppServer
+from signviz.serving import CHROMIUM, CHROMIUM_ARGS, AppServer
 
 PROJECT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT / "screenshots"
-CHROMIUM = os.environ.get("SIGNVIZ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: The page is taller than a screen so that a screenshot holds a whole chapter
 #: (Streamlit scrolls inside the page, so a "full page" screenshot shows one screen).
 VIEWPORT = {"width": 1280, "height": 3200}
