@@ -1,6 +1,8 @@
-"""Shared fixtures: every test gets its own cache folder; the real dataset when present."""
+"""Shared fixtures: every test gets its own cache folder; the real dataset when present;
+no dataset at all."""
 
 import os
+import socket
 
 import pooch
 import pytest
@@ -9,6 +11,7 @@ from signviz.data import (
     CACHE_DIR_VARIABLE,
     DATA_DIR_VARIABLE,
     URL_VARIABLE,
+    Dataset,
     find_dataset,
     load_dataset,
 )
@@ -43,3 +46,22 @@ def real_dataset(tmp_path_factory):
             "or run `python -m signviz download`"
         )
     return load_dataset(folder, download=False, cache_dir=tmp_path_factory.mktemp("real-cache"))
+
+
+@pytest.fixture
+def fallback(monkeypatch) -> Dataset:
+    """No dataset anywhere and no network, so the app falls back to the 8x8 digits.
+
+    The download points at a local port nothing listens on; the app's cached
+    resources are dropped before and after. Yields the fallback dataset.
+    """
+    import streamlit as st  # here, not at the top: the core's tests run without Streamlit
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
+    monkeypatch.setenv(URL_VARIABLE, f"http://127.0.0.1:{port}/dataset.zip")
+    st.cache_resource.clear()
+    yield load_dataset()
+    st.cache_resource.clear()

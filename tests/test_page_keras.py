@@ -1,15 +1,11 @@
 """Chapter 6 through AppTest: Keras trained live in the background, stopped, cross-validated."""
 
-import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
 from charts import chart_titled, values
 from streamlit.testing.v1 import AppTest
-
-from signviz import ui
-from signviz.data import DATA_DIR_VARIABLE, URL_VARIABLE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 300
@@ -113,18 +109,6 @@ def test_the_numpy_twin_trains_beside_keras(real_dataset):
     assert all(len(values(curve["y"])) == 3 for curve in curves)
     app.selectbox(key="keras_optimizer").set_value("sgd").run()
     assert any("The twin implements Adam" in caption.value for caption in app.caption)
-
-
-@pytest.fixture
-def fallback(monkeypatch):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
-    monkeypatch.setenv(URL_VARIABLE, f"http://127.0.0.1:{port}/dataset.zip")
-    ui.load_dataset.clear()
-    yield
-    ui.load_dataset.clear()
 
 
 @pytest.mark.usefixtures("fallback")

@@ -1,6 +1,5 @@
 """The "Mistakes & comparison" page through AppTest, with models trained on their own pages."""
 
-import socket
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +9,6 @@ from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
 
 from signviz import ui
-from signviz.data import DATA_DIR_VARIABLE, URL_VARIABLE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 GALLERY_TITLE = " test images wrong for "
@@ -215,19 +213,6 @@ def test_a_keras_network_joins_the_comparison(app):
     gradient = network.input_gradient(task.x_test[picked : picked + 1])[0]
     shown_map = chart_titled(app, "Keras network: z = ")["data"][1]
     np.testing.assert_allclose(values(shown_map["z"]), gradient.reshape(64, 64), rtol=1e-5)
-
-
-@pytest.fixture
-def fallback(monkeypatch):
-    """No dataset anywhere and no network: the caches are emptied before and after."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
-    monkeypatch.setenv(URL_VARIABLE, f"http://127.0.0.1:{port}/dataset.zip")
-    ui.load_dataset.clear()
-    yield
-    ui.load_dataset.clear()
 
 
 @pytest.mark.usefixtures("fallback")

@@ -1,16 +1,14 @@
 """Chapters 1-3 through AppTest: the dataset, the computation graph, gradient descent."""
 
-import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from charts import chart_specs, chart_titled, title, values
 from streamlit.testing.v1 import AppTest
 
 from signviz import data, descent
-from signviz.data import DATA_DIR_VARIABLE, URL_VARIABLE
+from signviz.data import DATA_DIR_VARIABLE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -54,19 +52,6 @@ def real_data(real_dataset, monkeypatch):
     """The app reads the same real photos as the ``real_dataset`` fixture."""
     monkeypatch.setenv(DATA_DIR_VARIABLE, real_dataset.location)
     return real_dataset
-
-
-@pytest.fixture
-def fallback(monkeypatch):
-    """No dataset anywhere and no network: every cached resource is dropped before and after."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
-    monkeypatch.setenv(URL_VARIABLE, f"http://127.0.0.1:{port}/dataset.zip")
-    st.cache_resource.clear()
-    yield data.load_dataset()
-    st.cache_resource.clear()
 
 
 # -- 1. the dataset --------------------------------------------------------------------

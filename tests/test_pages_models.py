@@ -1,15 +1,11 @@
 """The app's navigation, the task in the sidebar, and the model pages, through AppTest."""
 
-import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
 from charts import chart_specs, chart_titled, title, values
 from streamlit.testing.v1 import AppTest
-
-from signviz import ui
-from signviz.data import DATA_DIR_VARIABLE, URL_VARIABLE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -183,19 +179,6 @@ def test_a_shared_link_opens_its_task(real_dataset):
     assert "328 training and 82 test images of 2 and 5" in app.sidebar.caption[0].value
     task = app.session_state["task"]
     assert (task.digits, task.test_size, task.random_state) == ((2, 5), 0.2, 7)
-
-
-@pytest.fixture
-def fallback(monkeypatch):
-    """No dataset anywhere and no network: the caches are emptied before and after."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.delenv(DATA_DIR_VARIABLE, raising=False)
-    monkeypatch.setenv(URL_VARIABLE, f"http://127.0.0.1:{port}/dataset.zip")
-    ui.load_dataset.clear()
-    yield
-    ui.load_dataset.clear()
 
 
 @pytest.mark.usefixtures("fallback")
