@@ -220,17 +220,7 @@ if for_this_task(training) and training.done:
             ),
             key="keras-first-layer",
         )
-        st.plotly_chart(
-            figures.prediction_grid(
-                task.images_test,
-                network.predict_proba(task.x_test)[:, 1],
-                task.y_test,
-                label_names=task.label_names,
-                names=task.names_test,
-                title=f"Test images with P({second})",
-            ),
-            key="keras-predictions",
-        )
+        ui.show_test_predictions(network, task, key="keras-predictions")
         with st.expander("Keras's own summary of the model"):
             lines = []
             network.model_.summary(print_fn=lambda line, **_: lines.append(line))

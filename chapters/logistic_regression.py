@@ -121,18 +121,7 @@ else:
             ),
             key="logreg-change",
         )
-    st.plotly_chart(
-        figures.prediction_grid(
-            task.images_test,
-            model.predict_proba(task.x_test)[:, 1],
-            task.y_test,
-            label_names=task.label_names,
-            names=task.names_test,
-            title=f"Test images with P({second})",
-        ),
-        key="logreg-predictions",
-    )
-    st.caption(f"Each tile shows the probability of {second}; red frames mark mistakes.")
+    ui.show_test_predictions(model, task, key="logreg-predictions")
 
 st.header("The same with scikit-learn")
 st.markdown(

@@ -197,14 +197,4 @@ bars_column.plotly_chart(
     ),
     key="two-layer-activations",
 )
-st.plotly_chart(
-    figures.prediction_grid(
-        task.images_test,
-        model.predict_proba(task.x_test)[:, 1],
-        task.y_test,
-        label_names=task.label_names,
-        names=task.names_test,
-        title=f"Test images with P({second})",
-    ),
-    key="two-layer-predictions",
-)
+ui.show_test_predictions(model, task, key="two-layer-predictions")

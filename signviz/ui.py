@@ -25,7 +25,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 from threadpoolctl import threadpool_limits
 
-from signviz import data
+from signviz import data, figures
 from signviz.jobs import BackgroundJob
 from signviz.training import TrainingRun, train_in_chunks
 
@@ -220,6 +220,23 @@ def show_training_status(record: TrainedModel, planned: int) -> None:
             "has learned so far. Train again to start over, or step it further.",
             icon="⏸️",
         )
+
+
+def show_test_predictions(model, task: data.Task, key: str) -> None:
+    """The test images, each with the model's probability of the second digit."""
+    second = task.label_names[1]
+    st.plotly_chart(
+        figures.prediction_grid(
+            task.images_test,
+            model.predict_proba(task.x_test)[:, 1],
+            task.y_test,
+            label_names=task.label_names,
+            names=task.names_test,
+            title=f"Test images with P({second})",
+        ),
+        key=key,
+    )
+    st.caption(f"Each tile shows the probability of {second}; red frames mark mistakes.")
 
 
 # -- background jobs -----------------------------------------------------------------
