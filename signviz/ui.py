@@ -25,7 +25,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 from threadpoolctl import threadpool_limits
 
-from signviz import data, figures
+from signviz import data
 from signviz.jobs import BackgroundJob
 from signviz.training import TrainingRun, train_in_chunks
 
@@ -224,6 +224,10 @@ def show_training_status(record: TrainedModel, planned: int) -> None:
 
 def show_test_predictions(model, task: data.Task, key: str) -> None:
     """The test images, each with the model's probability of the second digit."""
+    # Imported here: figures import the models, hence scikit-learn (a second), which the
+    # app's first page does not need.
+    from signviz import figures
+
     second = task.label_names[1]
     st.plotly_chart(
         figures.prediction_grid(
