@@ -12,6 +12,11 @@ clock each would redraw as often as alone while training slower, so every sessio
 would draw several times as many frames (and its browser render them), making the
 crowd slower still. On CPU time a training draws the same frames however crowded the
 machine is, just further apart.
+
+A crowded machine goes further: when the thread gets only a share of a core (its CPU
+time over the wall time of the last chunk), the interval is divided by that share.
+Four sessions on two cores then draw half as many frames each: the cores go to
+training, and every learner's run ends sooner.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ def train_in_chunks(
     interval: float = 0.4,
     max_drawing_share: float = 0.1,
     clock: Callable[[], float] = time.thread_time,
+    wall_clock: Callable[[], float] = time.perf_counter,
 ) -> TrainingRun:
     """Train ``model`` for ``n_iterations`` more iterations, calling ``on_progress`` as it goes.
 
@@ -80,6 +86,8 @@ def train_in_chunks(
     clock : callable, default time.thread_time
         The CPU time of the calling thread (numpy's BLAS must compute in this thread,
         as the app's single BLAS thread does, for its work to count).
+    wall_clock : callable, default time.perf_counter
+        The wall clock, to tell the thread's share of a core.
 
     Returns
     -------
@@ -93,10 +101,11 @@ def train_in_chunks(
     spacing = interval
     stopped = False
     while done < n_iterations and not getattr(model, "diverged_", False) and not stopped:
-        started = clock()
+        started, wall_started = clock(), wall_clock()
         before = getattr(model, "n_iter_", 0)
         model.partial_fit(X, y, n_iterations=min(chunk, n_iterations - done))
         elapsed = clock() - started
+        share = min(1.0, elapsed / max(wall_clock() - wall_started, 1e-9))
         advanced = model.n_iter_ - before
         done += advanced
         training += elapsed
@@ -108,5 +117,5 @@ def train_in_chunks(
             redraws += 1
             spacing = max(interval, cost * (1 - max_drawing_share) / max_drawing_share)
         seconds_per_iteration = elapsed / max(advanced, 1)
-        chunk = max(1, int(spacing / max(seconds_per_iteration, 1e-9)))
+        chunk = max(1, int(spacing / max(share, 1e-3) / max(seconds_per_iteration, 1e-9)))
     return TrainingRun(done, redraws, training, drawing, stopped)

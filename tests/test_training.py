@@ -59,7 +59,9 @@ def test_redraws_come_about_every_interval(toy):
     clock = FakeClock()
     model = TimedModel(clock, seconds_per_iteration=0.001)
     seen = []
-    run = train_in_chunks(model, X, y, 2000, lambda m: seen.append(m.n_iter_), clock=clock)
+    run = train_in_chunks(
+        model, X, y, 2000, lambda m: seen.append(m.n_iter_), clock=clock, wall_clock=clock
+    )
     # 2000 iterations of 1 ms at one redraw per 0.4 s: the first at once, then every 400.
     assert seen == [1, 401, 801, 1201, 1601, 2000]
     assert run.redraws == len(seen) == 6
@@ -74,7 +76,9 @@ def test_slow_drawing_is_spaced_out_to_its_share(toy):
     def slow_draw(model):
         clock.now += 0.1  # each redraw costs 0.1 s: at most 10 %, so 0.9 s of training between
 
-    run = train_in_chunks(model, X, y, 5000, slow_draw, clock=clock, max_drawing_share=0.1)
+    run = train_in_chunks(
+        model, X, y, 5000, slow_draw, clock=clock, wall_clock=clock, max_drawing_share=0.1
+    )
     # Between the first redraw (at once) and the last (at the end), 0.9 s of training
     # for each 0.1 s of drawing.
     assert run.redraws == 7  # 1, 901, 1801, 2701, 3601, 4501, 5000
@@ -97,6 +101,34 @@ def test_waiting_for_a_core_does_not_add_redraws(toy):
     run = train_in_chunks(CrowdedModel(), X, y, 200, lambda m: seen.append(m.n_iter_))
     assert seen == [1, 200]
     assert run.iterations == 200
+
+
+class WallClock:
+    """The wall clock of a thread that gets half a core: twice its CPU time."""
+
+    def __init__(self, cpu_clock):
+        self.cpu_clock = cpu_clock
+
+    def __call__(self):
+        return 2 * self.cpu_clock.now
+
+
+def test_half_a_core_halves_the_redraws(toy):
+    X, y = toy
+    clock = FakeClock()
+    model = TimedModel(clock, seconds_per_iteration=0.001)
+    seen = []
+    train_in_chunks(
+        model,
+        X,
+        y,
+        2000,
+        lambda m: seen.append(m.n_iter_),
+        clock=clock,
+        wall_clock=WallClock(clock),
+    )
+    # 0.4 s of CPU between redraws alone; with half a core, 0.8 s: every 800 iterations.
+    assert seen == [1, 801, 1601, 2000]
 
 
 def test_on_progress_can_stop_training(toy):
