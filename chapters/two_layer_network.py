@@ -111,7 +111,12 @@ def draw(model, settings: dict, live: bool) -> None:
             key=f"two-layer-units-{suffix}",
         )
     elif model.hidden_units <= LIVE_UNITS_LIMIT:
-        units_slot.image(figures.weight_images(weights, task.image_shape), caption=units, width=160)
+        # A white margin on each side keeps the images apart (st.image sets them edge to edge).
+        images = [
+            np.pad(image, ((0, 0), (6, 6), (0, 0)), constant_values=255)
+            for image in figures.weight_images(weights, task.image_shape)
+        ]
+        units_slot.image(images, caption=units, width=172)
 
 
 if train:
