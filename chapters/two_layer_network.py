@@ -8,6 +8,7 @@ import streamlit as st
 from signviz import figures, ui
 from signviz.models import TwoLayerNetwork
 from signviz.models import two_layer as kernels
+from signviz.training import cost_rises
 
 KIND = "two-layer"
 INIT_SCALES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -180,6 +181,17 @@ with status:
             "units there, cause it: try a smaller initial weight scale or learning rate, or "
             "another seed.",
             icon="🧊",
+        )
+    rises = cost_rises(model.cost_history_)
+    if rises and not model.diverged_:
+        more = ""
+        if len(rises) > 1:
+            more = f" and {len(rises) - 1} more time" + ("s" if len(rises) > 2 else "")
+        st.caption(
+            f"The cost jumped up at iteration {rises[0]}{more}, then came back down: a step "
+            "went too far for a steep part of the cost, like the overshooting steps of "
+            "chapter 3 on one weight, and the next steps made up for it. A smaller learning "
+            "rate gives a smoother curve, and slower training."
         )
 
 st.subheader("Inside the network, for one test image")

@@ -25,6 +25,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class TrainingRun:
@@ -119,3 +121,30 @@ def train_in_chunks(
         seconds_per_iteration = elapsed / max(advanced, 1)
         chunk = max(1, int(spacing / max(share, 1e-3) / max(seconds_per_iteration, 1e-9)))
     return TrainingRun(done, redraws, training, drawing, stopped)
+
+
+def cost_rises(costs, *, by: float = 0.1) -> list[int]:
+    """Where the cost jumped up: the iterations whose cost exceeds the one before by
+    more than the fraction ``by``, one per jump (a jump spread over a few iterations
+    counts once, at its first).
+
+    Gradient descent with a fixed learning rate can take a step too long for a steep
+    spot of the cost: the cost jumps, and the next steps bring it back down.
+
+    Parameters
+    ----------
+    costs : sequence of float
+        The cost before each iteration (``cost_history_``).
+    by : float, default 0.1
+
+    Returns
+    -------
+    list of int
+        Iteration numbers, counted from 0 like ``cost_history_``.
+    """
+    costs = np.asarray(costs, dtype=float)
+    if costs.size < 2:
+        return []
+    rising = np.flatnonzero(costs[1:] > costs[:-1] * (1 + by)) + 1
+    first_of_each = np.diff(rising, prepend=-np.inf) > 5
+    return [int(iteration) for iteration in rising[first_of_each]]

@@ -7,6 +7,8 @@ import pytest
 from charts import chart_specs, chart_titled, title, values
 from streamlit.testing.v1 import AppTest
 
+from signviz.training import cost_rises
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 pytestmark = pytest.mark.real_data
@@ -119,6 +121,28 @@ def test_two_layer_network_trains_live(app):
     bars = chart_titled(app, "Hidden units' outputs and the answer")
     assert len(values(bars["data"][0]["y"])) == 4
     assert float(metrics(app)["Test accuracy"].rstrip("%")) >= 75  # chance is about 50
+
+
+def jump_caption(app: AppTest) -> str | None:
+    return next((c.value for c in app.caption if "The cost jumped up" in c.value), None)
+
+
+def test_two_layer_network_explains_the_jumps_of_its_cost(app):
+    open_page(app, "two_layer_network")
+    app.slider(key="two_layer_iterations").set_value(100)
+    app.button(key="two_layer_train").click().run()
+    assert jump_caption(app) is None  # a smooth start: nothing to explain
+    # The tutorial's settings: the cost jumps up a few times before iteration 1500.
+    app.slider(key="two_layer_iterations").set_value(1500)
+    app.button(key="two_layer_train").click().run()
+    assert not app.exception
+    caption = jump_caption(app)
+    models = app.session_state["trained_models"]
+    costs = next(r.model.cost_history_ for r in models.values() if r.kind == "two-layer")
+    assert len(costs) == 1500
+    first = cost_rises(costs)[0]
+    assert costs[first] > 1.1 * costs[first - 1]
+    assert f"at iteration {first}" in caption
 
 
 def test_zero_initialization_keeps_hidden_units_identical(app):

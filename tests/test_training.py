@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from signviz.models import LogisticRegressionGD, TwoLayerNetwork
-from signviz.training import train_in_chunks
+from signviz.training import cost_rises, train_in_chunks
 
 
 class FakeClock:
@@ -159,3 +159,12 @@ def test_continues_from_where_the_model_is(toy):
 def test_bad_share_is_refused(toy):
     with pytest.raises(ValueError, match="max_drawing_share"):
         train_in_chunks(LogisticRegressionGD(), *toy, 5, max_drawing_share=1.5)
+
+
+def test_cost_rises_finds_each_jump_once():
+    costs = [1.0, 0.9, 0.8, 1.2, 1.5, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.39, 0.5, 0.3]
+    # 0.8 -> 1.2 -> 1.5 is one jump (iterations 3 and 4); 0.39 -> 0.5 another.
+    assert cost_rises(costs) == [3, 12]
+    assert cost_rises(costs, by=0.3) == [3]
+    assert cost_rises([0.7, 0.6, 0.5, 0.52]) == []  # a rise of 4 % is not a jump
+    assert cost_rises([]) == cost_rises([1.0]) == []
