@@ -1,8 +1,9 @@
 """Shared fixtures: every test gets its own cache folder; the real dataset when present;
-no dataset at all."""
+no dataset at all; the app opened on the real data."""
 
 import os
 import socket
+from pathlib import Path
 
 import pooch
 import pytest
@@ -65,3 +66,16 @@ def fallback(monkeypatch) -> Dataset:
     st.cache_resource.clear()
     yield load_dataset()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app(real_dataset):
+    """The app on the real data, opened at its start page (through Streamlit's AppTest)."""
+    from streamlit.testing.v1 import AppTest  # here: the core's tests run without Streamlit
+
+    app = AppTest.from_file(
+        str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120
+    )
+    app.run()
+    assert not app.exception
+    return app

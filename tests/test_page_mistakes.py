@@ -77,14 +77,6 @@ def assert_gallery_shows(app, expected: np.ndarray, titles) -> None:
 
 
 @pytest.fixture
-def app(real_dataset):
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
-    assert not app.exception
-    return app
-
-
-@pytest.fixture
 def trained(app):
     """Logistic regression, scikit-learn's and the two-layer network, then the page."""
     train_through_the_pages(app)

@@ -14,15 +14,6 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 pytestmark = pytest.mark.real_data
 
 
-@pytest.fixture
-def app(real_dataset):
-    """The app on the real data, opened at its start page."""
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
-    assert not app.exception
-    return app
-
-
 def open_page(app, page):
     app.switch_page(f"chapters/{page}.py").run()
     assert not app.exception
