@@ -39,7 +39,8 @@ class TrainingRun:
     redraws : int
         Calls of ``on_progress``.
     training_seconds, drawing_seconds : float
-        Time spent in ``partial_fit`` and in ``on_progress``.
+        Time spent in ``partial_fit`` and in ``on_progress``, on the ``clock`` given (the
+        thread's CPU time by default).
     stopped : bool
         Whether ``on_progress`` asked to stop.
     """
