@@ -111,6 +111,19 @@ def test_cost_curve_has_a_point_per_iteration():
     assert figure["layout"]["xaxis"]["title"]["text"] == "iteration"
 
 
+def test_cost_curve_shows_a_flat_cost_flat():
+    flat = [0.693147, 0.69313, 0.693096]
+    figure = figure_json(figures.cost_curve(flat, min_span=0.1))
+    low, high = figure["layout"]["yaxis"]["range"]
+    assert high - low == pytest.approx(0.1)
+    assert low < min(flat) and max(flat) < high
+    log = figure_json(figures.cost_curve(flat, log_y=True, min_span=0.5))
+    low, high = log["layout"]["yaxis"]["range"]  # in decades on a log axis
+    assert high - low == pytest.approx(0.5) and low < np.log10(min(flat)) < high
+    falling = figure_json(figures.cost_curve([3.0, 2.0, 1.0], min_span=0.1))
+    assert "range" not in falling["layout"]["yaxis"]  # a curve taller than the span: untouched
+
+
 def test_cost_curve_marks_divergence():
     figure = figure_json(figures.cost_curve([14.0, 485.9], diverged_at=1))
     marker = figure["data"][1]

@@ -20,6 +20,7 @@ def cost_curve(
     log_y: bool = False,
     x_title: str = "iteration",
     height: int = 360,
+    min_span: float | None = None,
 ) -> go.Figure:
     """The cost at each iteration: one point per iteration, in order.
 
@@ -36,6 +37,10 @@ def cost_curve(
     log_y : bool, default False
         A logarithmic cost axis (helps when the cost falls by orders of magnitude).
     x_title : str, default "iteration"
+    min_span : float, optional
+        The cost axis spans at least this much, centred on the curve: plotly would
+        otherwise stretch any curve to the chart's full height, so a fall of 1e-4
+        would look as steep as a fall of 10. (On a log axis, a span in decades.)
     """
     costs = np.asarray(costs, dtype=float)
     traces = [
@@ -65,6 +70,13 @@ def cost_curve(
         )
     x_axis = {} if planned is None else {"range": [0, max(planned - 1, 1)]}
     y_axis = {"type": "log"} if log_y else {}
+    finite = costs[np.isfinite(costs) & ((costs > 0) | (not log_y))]
+    if min_span is not None and finite.size:
+        shown = np.log10(finite) if log_y else finite
+        low, high = float(shown.min()), float(shown.max())
+        if high - low < min_span:
+            middle = (low + high) / 2
+            y_axis["range"] = [middle - min_span / 2, middle + min_span / 2]
     return go.Figure(
         traces,
         layout=layout(
