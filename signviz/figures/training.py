@@ -211,8 +211,14 @@ def cost_curves(
     )
 
 
-def history_chart(history: dict[str, Sequence[float]], *, planned: int, title: str) -> go.Figure:
-    """Loss and accuracy per epoch, for training and validation, side by side.
+def history_chart(
+    history: dict[str, Sequence[float]],
+    *,
+    planned: int,
+    title: str,
+    held_out: str = "validation",
+) -> go.Figure:
+    """Loss and accuracy per epoch, for training and held-out images, side by side.
 
     Parameters
     ----------
@@ -221,12 +227,15 @@ def history_chart(history: dict[str, Sequence[float]], *, planned: int, title: s
         ``val_loss`` and ``val_accuracy``, one value per epoch.
     planned : int
         Epochs the run will have in all (fixes the x axes while it grows).
+    held_out : str, default "validation"
+        The legend's name for the ``val_`` series: say "test" when Keras's
+        ``validation_data`` are the test images, as on the Keras page.
     """
     axes, panels = grid(1, 2, ("loss", "accuracy"), horizontal_gap=0.08)
     traces = []
     for metric, (x, y) in zip(("loss", "accuracy"), panels, strict=True):
         axes[f"xaxis{x[1:]}"].update(title={"text": "epoch"}, range=[0, max(planned - 1, 1)])
-        for prefix, name, color in (("", "training", "train"), ("val_", "validation", "test")):
+        for prefix, name, color in (("", "training", "train"), ("val_", held_out, "test")):
             series = history.get(prefix + metric)
             if series is None:
                 continue
