@@ -20,6 +20,14 @@ ALERTS = {
 }
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def tutorial_logistic_costs(_task, key: tuple) -> list[float]:
+    """The cost of every iteration of the tutorial's logistic regression on a task."""
+    rate, n_iterations, initial_weight = TUTORIAL_LOGISTIC
+    model = LogisticRegressionGD(rate, n_iterations, initial_weight)
+    return model.fit(_task.x_train, _task.y_train).cost_history_
+
+
 def use_learning_rate(value: float) -> None:
     """Set the learning-rate slider (a preset button's callback, run before the slider)."""
     st.session_state[LEARNING_RATE_KEY] = value
@@ -161,8 +169,8 @@ st.header("The same zigzag in chapter 4")
 task = ui.current_task()
 first, second = task.label_names
 rate, n_iterations, initial_weight = TUTORIAL_LOGISTIC
-logistic = LogisticRegressionGD(rate, n_iterations, initial_weight).fit(task.x_train, task.y_train)
-jumps = diagnose.cost_jumps(logistic.cost_history_)
+costs = tutorial_logistic_costs(task, ui.task_key(task))
+jumps = diagnose.cost_jumps(costs)
 start = diagnose.first_logistic_steps(task.x_train, initial_weight)
 if jumps is None:
     st.markdown(
@@ -170,7 +178,6 @@ if jumps is None:
         f"**{first}** against **{second}**, the logistic regression of chapter 4 never jumps up."
     )
 else:
-    costs = logistic.cost_history_
     st.markdown(
         f"""
 The cost of chapter 4's logistic regression is far steeper than this bowl. Even the

@@ -375,3 +375,13 @@ def test_the_gradient_descent_page_shows_the_tutorials_own_zigzag(real_data):
     assert f"({costs[0]:.2f}, then {costs[10]:.2f})" in text
     assert "(14.01, then 2.56)" in text
     assert "z starts between 23.0 and 34.2" in text
+
+
+def test_the_new_sections_render_on_the_fallback_data(fallback):
+    assert fallback.is_fallback
+    app = open_app("introduction")
+    assert f"whole dataset has {len(fallback.images):,} images" in page_text(app)
+    open_page(app, "gradient_descent")
+    assert "The same zigzag in chapter 4" in [header.value for header in app.header]
+    open_page(app, "mistakes")
+    assert "### Conclusion" in page_text(app)
