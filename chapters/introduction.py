@@ -74,8 +74,8 @@ its inputs, adds a bias and applies an activation function, exactly as in chapte
   hidden layer plus the output layer make a **2-layer network** (chapter 5).
 - **"Deep".** Deep means many hidden layers, and "many" keeps changing: a few hidden
   layers were the limit of the hardware decades ago, twenty counted as deep not long
-  ago, and today's largest networks have hundreds, some over a thousand. It is a relative word; the useful
-  question is always "how deep?".
+  ago, and today's largest networks have hundreds, some over a thousand. It is a
+  relative word; the useful question is always "how deep?".
 """
 )
 
