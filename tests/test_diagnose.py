@@ -279,6 +279,11 @@ def test_a_blank_map_is_explained_by_a_dead_layer(toy_images):
     model.biases_[0][:] = 1.0  # every unit on: the gradient is not zero any more
     values = model.input_gradient(X[:1])[0]
     assert diagnose.blank_explanation(model, X[0], values) is None
+    two_layer = TwoLayerNetwork(activation="relu", n_iterations=1).fit(X, y)
+    two_layer.hidden_bias_[:] = -1e3  # one hidden layer, all of it off
+    values = two_layer.input_gradient(X[:1])[0]
+    finding = diagnose.blank_explanation(two_layer, X[0], values)
+    assert finding.kind == "dead_paths" and finding.active_units == (0,)
 
 
 @pytest.fixture
