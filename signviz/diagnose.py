@@ -333,8 +333,8 @@ class CostJumps:
         Steps taken (costs minus one).
     jumps : tuple of int
         Iterations of the large jumps (`signviz.training.cost_rises`).
-    first_jump, first_jump_cost, cost_before : float
-        The first large jump: its iteration, the cost there and just before.
+    first_jump_cost, cost_before : float
+        The cost at the first large jump (iteration ``first_jump``) and just before.
     """
 
     kind: str
