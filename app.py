@@ -14,6 +14,7 @@ st.set_page_config(page_title="signviz: deep learning on sign language digits", 
 
 CHAPTERS = [
     st.Page("chapters/start.py", title="Start here", icon="👋", default=True),
+    st.Page("chapters/introduction.py", title="0. What deep learning is", icon="💡"),
     st.Page("chapters/dataset.py", title="1. The dataset", icon="🖐️"),
     st.Page("chapters/computation_graph.py", title="2. Computation graph", icon="🕸️"),
     st.Page("chapters/gradient_descent.py", title="3. Gradient descent", icon="⛰️"),

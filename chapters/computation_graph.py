@@ -1,9 +1,14 @@
 """Chapter 2: logistic regression as a computation graph; sigmoid, activations, loss."""
 
+import numpy as np
 import streamlit as st
 
-from signviz import figures, ui
+from signviz import figures, texts, ui
 from signviz.models.activations import ACTIVATIONS, binary_cross_entropy, sigmoid
+
+#: The tutorial's worked example of the sigmoid, and the z that really gives 0.9.
+TUTORIAL_Z_PROBABILITY = float(sigmoid(4.0))
+NINETY_PERCENT_Z = float(np.log(0.9 / 0.1))
 
 task = ui.current_task()
 first, second = task.label_names
@@ -37,6 +42,8 @@ shape ({n_pixels}, 1)), and the bias b, one number. Everything else in the graph
 computed from them and the image. Going from left to right is *forward propagation*;
 gradient descent (chapter 3) then walks back from the cost to learn how each parameter
 should change.
+
+{texts.load("cost_is_a_mean")}
 """
 )
 
@@ -58,8 +65,10 @@ st.markdown(
 However large or small z gets, the sigmoid squeezes it between 0 and 1, and it is
 smooth, so it has a slope everywhere for gradient descent to follow. z = 0 gives exactly
 0.5, no opinion; the model predicts label 1 when ŷ is above 0.5. With z = 4 the sigmoid
-gives 0.982: the model is about 98 % sure the image shows **{second}**. (The tutorial
-rounds this example to 0.9.)
+gives {TUTORIAL_Z_PROBABILITY:.3f}: the model is about {TUTORIAL_Z_PROBABILITY:.0%} sure the
+image shows **{second}**. (The tutorial's example says that z = 4 gives "almost 0.9", a
+90 % probability. That is a slip, easy to make: sigmoid(4) is {TUTORIAL_Z_PROBABILITY:.3f},
+and 0.9 is what z = {NINETY_PERCENT_Z:.1f} gives.)
 """
 )
 
@@ -99,6 +108,9 @@ heads to the wrong end: being sure and wrong is punished far harder than being u
 The purple points are the losses of the ŷ from the slider above.
 """
 )
+
+with st.expander("The tutorial's names"):
+    st.markdown(texts.load("names_computation_graph"))
 
 st.info(
     "**Try this:** slide z to 0 and read ŷ = 0.5 and two equal losses of 0.693. Then slide "

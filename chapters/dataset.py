@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from signviz import figures, ui
+from signviz import data, figures, texts, ui
 
 task = ui.current_task()
 dataset = ui.load_dataset()
@@ -10,18 +10,28 @@ first, second = task.digits
 height, width = task.image_shape
 shapes = task.tutorial_shapes()
 SCHOOL = "Turkey Ankara Ayrancı Anadolu High School"
+#: What the dataset's own README states about how it was made.
+README_STUDENTS, README_SAMPLES_PER_STUDENT = 218, 10
+PUBLISHED = sum(data.DIGIT_COUNTS)
 
 st.title("1. The dataset")
 st.markdown(
     f"""
-The **Sign Language Digits** dataset holds 2062 colour photos, 100 by 100 pixels each, of
-hands showing the digits 0 to 9 in sign language: 218 students of {SCHOOL} each signed
-the ten digits. The school published them on GitHub
+The **Sign Language Digits** dataset holds {PUBLISHED} colour photos, 100 by 100 pixels
+each, of hands showing the digits 0 to 9 in sign language, prepared by students of
+{SCHOOL} and published on GitHub
 ([ardamavi/Sign-Language-Digits-Dataset](https://github.com/ardamavi/Sign-Language-Digits-Dataset))
 under the Apache-2.0 license. signviz turns each photo into the tutorial's grayscale
 array: brightness only, contrast stretched, shrunk to 64 by 64, every pixel between 0
 (black) and 1 (white).
 """
+)
+st.caption(
+    f"What is known of its making: the dataset's README lists {README_STUDENTS} participating "
+    f"students and {README_SAMPLES_PER_STUDENT} samples per student, which would make "
+    f"{README_STUDENTS * README_SAMPLES_PER_STUDENT}; the published folders hold {PUBLISHED} "
+    f"photos, {min(data.DIGIT_COUNTS)} to {max(data.DIGIT_COUNTS)} per digit. The README does "
+    "not say why some are missing, nor which photos come from which student."
 )
 where = f"from `{dataset.location}`" if dataset.location else "from scikit-learn"
 st.caption(
@@ -105,6 +115,9 @@ st.caption(
     f"To the model this image is column {index} of `{matrix}`: {task.n_features} numbers, "
     f"starting {first_pixels}, …; its label is {label}."
 )
+
+with st.expander("The tutorial's names"):
+    st.markdown(texts.load("names_dataset"))
 
 st.info(
     "**Try this:** hover over the large image to read single pixels, the numbers the model "

@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from signviz import descent, figures
+from signviz import descent, diagnose, figures, texts, ui
+from signviz.models import LogisticRegressionGD
 
 COST = descent.QuadraticCost()
+WALK = descent.TutorialWalk()
+#: The tutorial's logistic regression: learning rate, iterations, initial weight.
+TUTORIAL_LOGISTIC = (0.01, 150, 0.01)
 LEARNING_RATE_KEY = "gradient_descent_learning_rate"
 PRESETS = {regime: descent.example_learning_rate(regime, COST) for regime in descent.Regime}
 BOUNDARIES = descent.regime_boundaries(COST)
@@ -16,38 +20,17 @@ ALERTS = {
 }
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def tutorial_logistic_costs(_task, key: tuple) -> list[float]:
+    """The cost of every iteration of the tutorial's logistic regression on a task."""
+    rate, n_iterations, initial_weight = TUTORIAL_LOGISTIC
+    model = LogisticRegressionGD(rate, n_iterations, initial_weight)
+    return model.fit(_task.x_train, _task.y_train).cost_history_
+
+
 def use_learning_rate(value: float) -> None:
     """Set the learning-rate slider (a preset button's callback, run before the slider)."""
     st.session_state[LEARNING_RATE_KEY] = value
-
-
-def regime_message(run: descent.DescentRun) -> str:
-    """What this run does, in the words of the trip from Paris to Madrid."""
-    factor = f"{run.factor:.3g}"
-    steps = descent.steps_needed(run.learning_rate, COST)
-    if run.regime is descent.Regime.CRAWLING:
-        return (
-            f"**Crawling.** Each step keeps {factor} of the distance to the minimum, so it "
-            f"takes {steps:.0f} steps to get 99 % of the way there. Madrid is reached, "
-            "eventually: far too slowly."
-        )
-    if run.regime is descent.Regime.CONVERGING:
-        return (
-            f"**Converging.** Each step keeps {factor} of the distance to the minimum, always "
-            f"from the same side: 99 % of the way in {steps:.0f} step(s). A good speed."
-        )
-    if run.regime is descent.Regime.OVERSHOOTING:
-        return (
-            f"**Overshooting.** Each step jumps past the minimum to the other side (factor "
-            f"{factor}), but lands closer than it started: 99 % of the way in {steps:.0f} "
-            "steps, zigzagging. Too fast to be comfortable, yet it arrives."
-        )
-    ending = " The run left the chart and was stopped." if run.diverged else ""
-    return (
-        f"**Diverging.** The factor is {factor}: every step lands at least as far from the "
-        f"minimum as it started, on the other side, so the cost never falls.{ending} Going this "
-        "fast, you never reach Madrid."
-    )
 
 
 st.title("3. Gradient descent")
@@ -65,6 +48,33 @@ st.latex(
     rf"\qquad J'(w) = {COST.curvature:g}\,(w - {COST.minimum_weight:g})"
     r"\qquad w \leftarrow w - \alpha \, J'(w)"
 )
+st.markdown(
+    f"""
+This bowl is an illustration with easy numbers, not the tutorial's own curve. The
+tutorial's example walks from w = {WALK.weights[0]:g} to {WALK.weights[1]:g} to
+{WALK.weights[2]:g} with a learning rate of 1, quoting a cost and a slope at each point;
+each step is indeed w minus the slope. But those numbers were picked by hand and fit no
+single bowl: on a bowl the slope grows in a straight line with the distance from the
+minimum, so the first two slopes fix the bowl, and that bowl disagrees with the rest.
+"""
+)
+with st.expander("The tutorial's walk beside the only bowl that fits its first two slopes"):
+    bowl = WALK.bowl
+    st.dataframe(
+        WALK.table(),
+        hide_index=True,
+        column_config={name: st.column_config.NumberColumn(format="%.3f") for name in WALK.table()},
+        key="gradient_descent_tutorial_walk",
+    )
+    st.caption(
+        f"A slope of {WALK.slopes[0]:g} at w = {WALK.weights[0]:g} and {WALK.slopes[1]:g} at "
+        f"w = {WALK.weights[1]:g} mean a bowl of curvature {bowl.curvature:.3f} with its "
+        f"minimum at w = {bowl.minimum_weight:.3f}. At w = {WALK.weights[2]:g} it has slope "
+        f"{bowl.slope(WALK.weights[2]):.3f}, not {WALK.slopes[2]:g}, and its cost falls by "
+        f"{bowl.cost(WALK.weights[0]) - bowl.cost(WALK.weights[1]):.2f} on the first step, not "
+        f"{WALK.costs[0] - WALK.costs[1]:.2f}. The walk teaches the idea; the bowl on this page "
+        "keeps its numbers consistent."
+    )
 st.markdown(
     """
 Think of a trip from Paris (where the weights start) to Madrid (the lowest cost), where
@@ -99,7 +109,8 @@ except ValueError as error:
     st.error(f"These settings cannot run: {error}")
     st.stop()
 
-ALERTS[run.regime](regime_message(run))
+at_minimum = run.weights[0] == COST.minimum_weight
+(st.info if at_minimum else ALERTS[run.regime])(descent.regime_message(run))
 st.plotly_chart(figures.descent_animation(run), key="gradient_descent_animation")
 st.caption(
     "Press ▶ Play to watch the steps, ❚❚ Pause to stop, or drag the slider under the chart to "
@@ -150,11 +161,40 @@ st.markdown(
     r"""
 A steeper bowl (a larger $J''$) moves every boundary to a smaller learning rate. A real
 cost has a different steepness in every direction, and the steepest one sets how large
-$\alpha$ may be. The cost of chapter 4's logistic regression is far steeper than this
-bowl: there a learning rate of 0.1 already makes the cost zigzag, and 1, comfortable
-here, makes it diverge.
+$\alpha$ may be.
 """
 )
+
+st.header("The same zigzag in chapter 4")
+task = ui.current_task()
+first, second = task.label_names
+rate, n_iterations, initial_weight = TUTORIAL_LOGISTIC
+costs = tutorial_logistic_costs(task, ui.task_key(task))
+jumps = diagnose.cost_jumps(costs)
+start = diagnose.first_logistic_steps(task.x_train, initial_weight)
+if jumps is None:
+    st.markdown(
+        f"With the tutorial's settings (learning rate {rate:g}, {n_iterations} iterations) on "
+        f"**{first}** against **{second}**, the logistic regression of chapter 4 never jumps up."
+    )
+else:
+    st.markdown(
+        f"""
+The cost of chapter 4's logistic regression is far steeper than this bowl. Even the
+tutorial's small learning rate, {rate:g}, overshoots there: on **{first}** against
+**{second}**, with the tutorial's settings, the cost rises after {jumps.rises} of its
+{jumps.steps} steps, for instance from {jumps.cost_before:.3f} at iteration
+{jumps.first_jump - 1} to {jumps.first_jump_cost:.3f} at iteration {jumps.first_jump}, and
+the last rise comes at iteration {jumps.last_rise}. The
+tutorial prints the cost only every 10 iterations ({costs[0]:.2f}, then {costs[10]:.2f}),
+which hides the zigzag; chapter 4's curve shows every iteration.
+
+{start.message()}
+"""
+    )
+
+with st.expander("The tutorial's names"):
+    st.markdown(texts.load("names_gradient_descent"))
 
 st.info(
     f"**Try this:** find the largest learning rate that still converges without "

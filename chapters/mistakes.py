@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from signviz import explain, figures, ui
+from signviz import diagnose, explain, figures, texts, ui
 
 MODEL_PAGES = (
     "chapters/logistic_regression.py",
@@ -21,6 +21,14 @@ MODE_LABELS = {
 GALLERY_KEY = "mistakes_gallery"
 IMAGE_KEY = "mistakes_image"
 CONFUSION_COLUMNS = 2
+
+
+def ending() -> None:
+    """The tutorial's names for this chapter, and the conclusion of the whole course."""
+    with st.expander("The tutorial's names"):
+        st.markdown(texts.load("names_mistakes"))
+    st.markdown(texts.load("conclusion"))
+
 
 task = ui.current_task()
 first, second = task.label_names
@@ -47,6 +55,7 @@ if not records:
     )
     for page in MODEL_PAGES:
         st.page_link(page)
+    ending()
     st.stop()
 if untrained:
     st.caption(f"Left out, as they stopped before their first step: {', '.join(untrained)}.")
@@ -129,6 +138,7 @@ if not shown:
         )
     else:
         st.success(f"No test image is {description}.", icon="🎯")
+    ending()
     st.stop()
 
 wrong = explain.wrong_answers(probabilities, task.y_test)
@@ -228,3 +238,7 @@ for record in records:
             f"The pixels add up to {values.sum():.3g} and the bias is {bias:.3g}: "
             f"z = {values.sum() + bias:.3g}."
         )
+    elif (blank := diagnose.blank_explanation(record.model, x, values)) is not None:
+        st.caption(blank.message())
+
+ending()

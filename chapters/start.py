@@ -20,6 +20,7 @@ Work through the chapters in order:
 """
 )
 for path, label, icon in [
+    ("introduction", "0. What deep learning is: networks, layers, hyperparameters", "💡"),
     ("dataset", "1. The dataset: from photos to arrays of numbers", "🖐️"),
     ("computation_graph", "2. The computation graph: weights, sigmoid, loss and cost", "🕸️"),
     ("gradient_descent", "3. Gradient descent, on a single weight", "⛰️"),
@@ -32,7 +33,12 @@ for path, label, icon in [
 st.markdown(
     """
 Every number can be changed. Make the learning rate too large and watch training
-diverge; start a network's weights at zero and watch its hidden units stay identical.
-Breaking things on purpose is the fastest way to see why they are built the way they are.
+diverge; start a network's weights at zero and watch its hidden units never learn to
+differ. Breaking things on purpose is the fastest way to see why they are built the way
+they are.
+
+The chapters follow the Portuguese *Tutorial de Deep Learning com Keras*, in its order.
+To keep its code open beside the app, look for the expander "The tutorial's names" on a
+chapter: it maps each of the tutorial's functions and variables to what you see there.
 """
 )

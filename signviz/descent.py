@@ -358,6 +358,101 @@ def example_learning_rate(regime: Regime, cost_function: QuadraticCost | None = 
     return _EXAMPLE_PRODUCTS[regime] / cost_function.curvature
 
 
+def regime_message(run: DescentRun) -> str:
+    """What a run does, in Markdown, in the words of the trip from Paris to Madrid.
+
+    A run that starts exactly at the minimum gets its own message: the slope there is
+    zero, so no learning rate moves it.
+
+    Parameters
+    ----------
+    run : DescentRun
+    """
+    cost = run.cost_function
+    if run.weights[0] == cost.minimum_weight:
+        return (
+            f"**Already at the minimum.** At w = {cost.minimum_weight:g} the slope is 0, so every "
+            "step is 0 × the learning rate: w never moves, whatever the speed. You are in Madrid "
+            "before leaving Paris; start elsewhere to see the learning rate at work."
+        )
+    factor = f"{run.factor:.3g}"
+    steps = steps_needed(run.learning_rate, cost)
+    if run.regime is Regime.CRAWLING:
+        return (
+            f"**Crawling.** Each step keeps {factor} of the distance to the minimum, so it "
+            f"takes {steps:.0f} steps to get 99 % of the way there. Madrid is reached, "
+            "eventually: far too slowly."
+        )
+    if run.regime is Regime.CONVERGING:
+        return (
+            f"**Converging.** Each step keeps {factor} of the distance to the minimum, always "
+            f"from the same side: 99 % of the way in {steps:.0f} step(s). A good speed."
+        )
+    if run.regime is Regime.OVERSHOOTING:
+        return (
+            f"**Overshooting.** Each step jumps past the minimum to the other side (factor "
+            f"{factor}), but lands closer than it started: 99 % of the way in {steps:.0f} "
+            "steps, zigzagging. Too fast to be comfortable, yet it arrives."
+        )
+    ending = " The run left the chart and was stopped." if run.diverged else ""
+    return (
+        f"**Diverging.** The factor is {factor}: every step lands at least as far from the "
+        f"minimum as it started, on the other side, so the cost never falls.{ending} Going this "
+        "fast, you never reach Madrid."
+    )
+
+
+@dataclass(frozen=True)
+class TutorialWalk:
+    """The tutorial's hand-made example of gradient descent, and the bowl it implies.
+
+    The tutorial walks one weight from 5 to 2 to 1.3 with a learning rate of 1, quoting
+    a cost and a slope at each point. On a bowl the slope is a straight line in ``w``,
+    so the first two slopes fix the bowl; that bowl then predicts the third slope and
+    the costs, and they are far from the quoted ones: the numbers are illustrative,
+    not read off one curve.
+
+    Attributes
+    ----------
+    weights, costs, slopes : tuple of float, shape (3,)
+        As the tutorial writes them.
+    bowl : QuadraticCost
+        The only bowl whose slope is 3 at w = 5 and 0.7 at w = 2 (its lowest cost is
+        set to the tutorial's last cost).
+    """
+
+    weights: tuple[float, ...] = (5.0, 2.0, 1.3)
+    costs: tuple[float, ...] = (1.5, 0.4, 0.3)
+    slopes: tuple[float, ...] = (3.0, 0.7, 0.01)
+
+    @property
+    def bowl(self) -> QuadraticCost:
+        """The bowl through the first two (weight, slope) pairs."""
+        (w1, w2), (s1, s2) = self.weights[:2], self.slopes[:2]
+        curvature = (s1 - s2) / (w1 - w2)
+        return QuadraticCost(curvature, w1 - s1 / curvature, self.costs[-1])
+
+    def steps_follow_slopes(self) -> bool:
+        """Whether each quoted step is ``w - 1 * slope``, as the update rule says."""
+        return all(
+            math.isclose(after, before - slope, abs_tol=1e-9)
+            for before, after, slope in zip(
+                self.weights, self.weights[1:], self.slopes, strict=False
+            )
+        )
+
+    def table(self) -> dict[str, list[float]]:
+        """The quoted walk beside what the bowl through its first two slopes gives there."""
+        bowl = self.bowl
+        return {
+            "w": list(self.weights),
+            "tutorial's cost": list(self.costs),
+            "bowl's cost": [bowl.cost(w) for w in self.weights],
+            "tutorial's slope": list(self.slopes),
+            "bowl's slope": [bowl.slope(w) for w in self.weights],
+        }
+
+
 def _at_least(value: float, limit: float) -> bool:
     return value >= limit or math.isclose(value, limit, rel_tol=1e-12)
 

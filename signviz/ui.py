@@ -86,7 +86,9 @@ def select_task() -> data.Task | None:
         seed = st.number_input(
             "Seed", min_value=0, max_value=2**31 - 1, value=42, step=1, key="seed",
             bind="query-params",
-            help="Fixes the random split and every model's random initialization.",
+            help="Fixes the random split into training and test images (the tutorial's "
+            "random_state=42). The models' random initial weights have their own seeds, on "
+            "chapters 5 and 6.",
         )  # fmt: skip
     st.session_state["task"] = None  # until the controls make a valid one
     try:

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from signviz import descent
 from signviz.descent import (
     DescentRun,
     QuadraticCost,
@@ -199,3 +200,32 @@ def test_bad_regime_questions_give_a_clear_value_error():
         example_learning_rate("fast")
     with pytest.raises(ValueError, match="remaining must be a fraction below 1"):
         steps_needed(1.0, remaining=1.5)
+
+
+def test_a_run_from_the_minimum_says_nothing_moves():
+    for learning_rate in (0.05, 1.0, 3.0, 4.5):
+        run = gradient_descent(1.3, learning_rate, 7)
+        assert np.all(run.weights == 1.3)
+        message = descent.regime_message(run)
+        assert message.startswith("**Already at the minimum.**")
+        assert "99 %" not in message
+    assert descent.regime_message(gradient_descent(5.0, 1.0, 7)).startswith("**Converging.**")
+    steps = descent.steps_needed(1.0)
+    assert f"99 % of the way in {steps:.0f} step(s)" in descent.regime_message(
+        gradient_descent(5.0, 1.0, 7)
+    )
+
+
+def test_the_tutorials_walk_fits_no_single_bowl():
+    walk = descent.TutorialWalk()
+    assert walk.steps_follow_slopes()  # each step is w - 1 * slope, as the rule says
+    bowl = walk.bowl
+    # the bowl through the first two slopes reproduces them...
+    assert bowl.slope(5.0) == pytest.approx(3.0) and bowl.slope(2.0) == pytest.approx(0.7)
+    # ...but not the third slope, nor the fall of the cost on the first step
+    assert bowl.slope(1.3) == pytest.approx(0.163, abs=1e-3)
+    assert bowl.cost(5.0) - bowl.cost(2.0) == pytest.approx(5.55, abs=0.01)
+    assert walk.costs[0] - walk.costs[1] == pytest.approx(1.1)
+    table = walk.table()
+    assert table["bowl's slope"][2] == pytest.approx(bowl.slope(1.3))
+    assert table["tutorial's slope"] == [3.0, 0.7, 0.01]

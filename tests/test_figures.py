@@ -111,6 +111,19 @@ def test_cost_curve_has_a_point_per_iteration():
     assert figure["layout"]["xaxis"]["title"]["text"] == "iteration"
 
 
+def test_cost_curve_shows_a_flat_cost_flat():
+    flat = [0.693147, 0.69313, 0.693096]
+    figure = figure_json(figures.cost_curve(flat, min_span=0.1))
+    low, high = figure["layout"]["yaxis"]["range"]
+    assert high - low == pytest.approx(0.1)
+    assert low < min(flat) and max(flat) < high
+    log = figure_json(figures.cost_curve(flat, log_y=True, min_span=0.5))
+    low, high = log["layout"]["yaxis"]["range"]  # in decades on a log axis
+    assert high - low == pytest.approx(0.5) and low < np.log10(min(flat)) < high
+    falling = figure_json(figures.cost_curve([3.0, 2.0, 1.0], min_span=0.1))
+    assert "range" not in falling["layout"]["yaxis"]  # a curve taller than the span: untouched
+
+
 def test_cost_curve_marks_divergence():
     figure = figure_json(figures.cost_curve([14.0, 485.9], diverged_at=1))
     marker = figure["data"][1]
@@ -140,3 +153,13 @@ def test_hidden_activation_bars():
     np.testing.assert_allclose(values(hidden["y"]), [0.5, -1.0, 0.99])
     assert list(hidden["x"]) == ["unit 1", "unit 2", "unit 3"]
     assert list(values(output["y"])) == [0.83]
+
+
+def test_history_chart_names_the_held_out_images():
+    history = {"loss": [0.7, 0.5], "val_loss": [0.72, 0.6], "accuracy": [0.5, 0.8]}
+    default = figure_json(figures.history_chart(history, planned=10, title="Keras"))
+    names = [trace["name"] for trace in default["data"]]
+    assert names == ["training loss", "validation loss", "training accuracy"]
+    test = figure_json(figures.history_chart(history, planned=10, title="Keras", held_out="test"))
+    assert [trace["name"] for trace in test["data"]][1] == "test loss"
+    np.testing.assert_allclose(values(test["data"][1]["y"]), [0.72, 0.6])

@@ -167,6 +167,16 @@ def test_a_healthy_run_has_no_divergence_message(toy):
     assert model.divergence_message is None
 
 
+def test_huge_initial_weights_are_blamed_not_the_learning_rate(toy):
+    X, y = toy
+    model = LogisticRegressionGD(learning_rate=1e-6, initial_weight=1e308).fit(X, y)
+    assert model.diverged_ and model.diverged_at_ == 0
+    assert not np.isfinite(model.initial_cost_)
+    message = model.divergence_message
+    assert "initial weights" in message and "before the first step" in message
+    assert "learning rate" not in message
+
+
 def test_activations_are_safe_at_extremes():
     z = np.array([-1e6, -800.0, 0.0, 800.0, 1e6])
     np.testing.assert_array_equal(sigmoid(z), [0.0, 0.0, 0.5, 1.0, 1.0])

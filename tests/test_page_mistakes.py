@@ -224,3 +224,13 @@ def test_the_page_works_on_the_fallback_digits():
     assert len(maps) == 3
     for spec in maps:
         assert values(spec["data"][1]["z"]).shape == (8, 8)
+
+
+def test_the_last_chapter_ends_with_the_conclusion_even_before_training():
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    open_page(app, "mistakes")
+    text = "\n".join(markdown.value for markdown in app.markdown)
+    assert "### Conclusion" in text
+    assert "The tutorial's names" in [expander.label for expander in app.expander]
+    assert "`y_prediction_test`" in text

@@ -194,7 +194,7 @@ def test_choosing_activations():
 
 
 def descent_table(app: AppTest):
-    (table,) = app.dataframe  # the page's one dataframe: the steps
+    (table,) = [frame for frame in app.dataframe if "iteration" in frame.value.columns]
     return table.value
 
 
@@ -265,3 +265,123 @@ def test_the_settings_survive_a_page_switch():
     open_page(app, "gradient_descent")
     assert app.slider(key="gradient_descent_learning_rate").value == 3.0
     assert descent_table(app)["w"].iloc[0] == -4.0
+
+
+# -- issue 11: the tutorial's missing sections, its names, and what it got wrong ----------
+
+
+def page_text(app: AppTest) -> str:
+    """Every Markdown block and caption of the page, one after the other."""
+    return "\n".join(
+        [markdown.value for markdown in app.markdown] + [caption.value for caption in app.caption]
+    )
+
+
+def expander_labels(app: AppTest) -> list[str]:
+    return [expander.label for expander in app.expander]
+
+
+@pytest.mark.real_data
+def test_the_introduction_chapter_has_the_tutorials_introduction(real_data):
+    app = open_app("introduction")
+    assert app.title[0].value == "0. What deep learning is"
+    assert [header.value for header in app.header] == [
+        "Deep learning and machine learning",
+        "Why use it, and when",
+        "Artificial neural networks in one page",
+        "Hyperparameters",
+    ]
+    text = page_text(app)
+    n_task = 410
+    assert f"whole dataset has {len(real_data.images):,} images" in text
+    assert f"the current task uses {n_task}" in text
+    assert f"about {n_task / 1_000_000:.2%} of that million" in text
+    for term in ("logistic regression repeated", "2-layer network", "*hidden*", "features"):
+        assert term in text, term
+    assert "learning rate α" in text and "hyperparameters" in text.lower()
+    assert not app.exception
+
+
+def test_the_start_page_links_the_introduction():
+    app = open_app("start")
+    links = [link.proto.page for link in app.get("page_link")]
+    assert links[0] == "introduction" and len(links) == 8
+
+
+@pytest.mark.real_data
+def test_the_dataset_page_says_only_what_the_readme_says(real_data):
+    app = open_app("dataset")
+    text = page_text(app)
+    assert "218 students of" not in text and "each signed" not in text
+    total = sum(data.DIGIT_COUNTS)
+    assert f"holds {total} colour photos" in text
+    caption = (
+        f"218 participating students and 10 samples per student, which would make 2180; "
+        f"the published folders hold {total} photos, {min(data.DIGIT_COUNTS)} to "
+        f"{max(data.DIGIT_COUNTS)} per digit"
+    )
+    assert caption in text.replace("\n", " ")
+    assert total == 2062 and (min(data.DIGIT_COUNTS), max(data.DIGIT_COUNTS)) == (204, 208)
+    assert "The tutorial's names" in expander_labels(app)
+    assert "`X_train_flatten`" in text
+
+
+def test_the_computation_graph_page_corrects_the_sigmoid_example():
+    app = open_app("computation_graph")
+    text = page_text(app)
+    assert "rounds" not in text
+    assert f"sigmoid(4) is {1 / (1 + np.exp(-4)):.3f}" in text
+    z_ninety = np.log(9)
+    assert f"0.9 is what z = {z_ninety:.1f} gives" in text
+    assert 1 / (1 + np.exp(-round(z_ninety, 1))) == pytest.approx(0.9, abs=0.002)
+    assert "**mean** loss" in text and "*sum* (soma)" in text
+    assert "The tutorial's names" in expander_labels(app)
+    assert "`initialize_weights_and_bias(dimension)`" in text
+
+
+def test_starting_at_the_minimum_moves_nothing():
+    app = open_app("gradient_descent")
+    app.number_input(key="gradient_descent_start").set_value(1.3).run()
+    assert not app.exception
+    assert "**Already at the minimum.**" in alerts(app)
+    assert "99 %" not in alerts(app)
+    assert np.all(descent_table(app)["w"] == 1.3)
+
+
+def test_the_gradient_descent_page_sets_the_tutorials_walk_beside_a_bowl():
+    app = open_app("gradient_descent")
+    text = page_text(app)
+    assert "an illustration with easy numbers, not the tutorial's own curve" in text
+    walk = descent.TutorialWalk()
+    (table,) = [frame for frame in app.dataframe if "tutorial's slope" in frame.value.columns]
+    np.testing.assert_allclose(table.value["bowl's slope"], walk.table()["bowl's slope"])
+    assert f"slope {walk.bowl.slope(1.3):.3f}, not 0.01" in text.replace("\n", " ")
+    assert "The tutorial's names" in expander_labels(app)
+
+
+@pytest.mark.real_data
+def test_the_gradient_descent_page_shows_the_tutorials_own_zigzag(real_data):
+    from signviz import diagnose
+    from signviz.models import LogisticRegressionGD
+
+    app = open_app("gradient_descent")
+    text = page_text(app).replace("\n", " ")
+    assert "0.1 already makes the cost zigzag" not in text
+    task = data.make_task(real_data, dtype=np.float32)
+    costs = LogisticRegressionGD().fit(task.x_train, task.y_train).cost_history_
+    jumps = diagnose.cost_jumps(costs)
+    assert f"the cost rises after {jumps.rises} of its {jumps.steps} steps" in text
+    assert (jumps.rises, jumps.steps, jumps.last_rise) == (50, 149, 100)
+    assert f"({costs[0]:.2f}, then {costs[10]:.2f})" in text
+    assert "(14.01, then 2.56)" in text
+    assert "z starts between 23.0 and 34.2" in text
+
+
+def test_the_new_sections_render_on_the_fallback_data(fallback):
+    assert fallback.is_fallback
+    app = open_app("introduction")
+    assert f"whole dataset has {len(fallback.images):,} images" in page_text(app)
+    open_page(app, "gradient_descent")
+    assert "The same zigzag in chapter 4" in [header.value for header in app.header]
+    open_page(app, "mistakes")
+    assert "### Conclusion" in page_text(app)

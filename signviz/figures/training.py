@@ -20,6 +20,7 @@ def cost_curve(
     log_y: bool = False,
     x_title: str = "iteration",
     height: int = 360,
+    min_span: float | None = None,
 ) -> go.Figure:
     """The cost at each iteration: one point per iteration, in order.
 
@@ -36,6 +37,10 @@ def cost_curve(
     log_y : bool, default False
         A logarithmic cost axis (helps when the cost falls by orders of magnitude).
     x_title : str, default "iteration"
+    min_span : float, optional
+        The cost axis spans at least this much, centred on the curve: plotly would
+        otherwise stretch any curve to the chart's full height, so a fall of 1e-4
+        would look as steep as a fall of 10. (On a log axis, a span in decades.)
     """
     costs = np.asarray(costs, dtype=float)
     traces = [
@@ -65,6 +70,13 @@ def cost_curve(
         )
     x_axis = {} if planned is None else {"range": [0, max(planned - 1, 1)]}
     y_axis = {"type": "log"} if log_y else {}
+    finite = costs[np.isfinite(costs) & ((costs > 0) | (not log_y))]
+    if min_span is not None and finite.size:
+        shown = np.log10(finite) if log_y else finite
+        low, high = float(shown.min()), float(shown.max())
+        if high - low < min_span:
+            middle = (low + high) / 2
+            y_axis["range"] = [middle - min_span / 2, middle + min_span / 2]
     return go.Figure(
         traces,
         layout=layout(
@@ -199,8 +211,14 @@ def cost_curves(
     )
 
 
-def history_chart(history: dict[str, Sequence[float]], *, planned: int, title: str) -> go.Figure:
-    """Loss and accuracy per epoch, for training and validation, side by side.
+def history_chart(
+    history: dict[str, Sequence[float]],
+    *,
+    planned: int,
+    title: str,
+    held_out: str = "validation",
+) -> go.Figure:
+    """Loss and accuracy per epoch, for training and held-out images, side by side.
 
     Parameters
     ----------
@@ -209,12 +227,15 @@ def history_chart(history: dict[str, Sequence[float]], *, planned: int, title: s
         ``val_loss`` and ``val_accuracy``, one value per epoch.
     planned : int
         Epochs the run will have in all (fixes the x axes while it grows).
+    held_out : str, default "validation"
+        The legend's name for the ``val_`` series: say "test" when Keras's
+        ``validation_data`` are the test images, as on the Keras page.
     """
     axes, panels = grid(1, 2, ("loss", "accuracy"), horizontal_gap=0.08)
     traces = []
     for metric, (x, y) in zip(("loss", "accuracy"), panels, strict=True):
         axes[f"xaxis{x[1:]}"].update(title={"text": "epoch"}, range=[0, max(planned - 1, 1)])
-        for prefix, name, color in (("", "training", "train"), ("val_", "validation", "test")):
+        for prefix, name, color in (("", "training", "train"), ("val_", held_out, "test")):
             series = history.get(prefix + metric)
             if series is None:
                 continue

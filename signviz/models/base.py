@@ -134,6 +134,13 @@ class GradientModel(ClassifierMixin, BaseEstimator):
         """A sentence explaining a diverged run, or ``None`` while training is healthy."""
         if not getattr(self, "diverged_", False):
             return None
+        if not math.isfinite(self.initial_cost_):
+            # Blown up before any step: no learning rate is to blame.
+            return (
+                "Training could not start: the cost of the initial parameters is already "
+                f"{self.initial_cost_}, before the first step. The initial weights are so large "
+                "that z overflows the numbers the computer can hold. Start from smaller weights."
+            )
         if math.isfinite(self._divergent_cost_):
             what = f"the cost jumped from {self.initial_cost_:.4g} to {self._divergent_cost_:.4g}"
         else:

@@ -66,8 +66,11 @@ class LogisticRegressionGD(GradientModel):
     n_iterations : int, default 150
         How many gradient-descent steps ``fit`` takes.
     initial_weight : float, default 0.01
-        Every weight starts at this value (the bias starts at 0). Any starting point
-        works for logistic regression: its cost has a single minimum.
+        Every weight starts at this value (the bias starts at 0). Starting every weight
+        equal is fine here, unlike in a network: the cost is convex, so no starting
+        point traps gradient descent, and a single unit has no symmetry to break. (The
+        cost need not have a minimum at all: when the training images are linearly
+        separable, as 0 against 1 are, it keeps falling as the weights grow.)
 
     Attributes
     ----------
