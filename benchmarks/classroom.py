@@ -7,9 +7,10 @@ task (given in its query string, as a shared link does), presses Train and waits
 final chart, while a load balancer's health check polls the server and its resident
 memory is sampled.
 
-The memory figures need the server to forget disconnected sessions, which Streamlit
-keeps for ``server.disconnectedSessionTTL`` seconds (2 minutes by default) in case the
-browser reconnects: this benchmark runs that server with a short time-out instead.
+The server runs as deployed (``.streamlit/config.toml``, and the environment that
+``deploy/serve.sh`` sets). The memory figures need it to forget disconnected sessions,
+which Streamlit keeps for ``server.disconnectedSessionTTL`` seconds (2 minutes by
+default) in case the browser reconnects: that server runs with a short time-out instead.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from signviz.serving import AppServer
 TASK = "first_digit=0&second_digit=1&test_size=0.15&seed=42"
 #: The seconds a disconnected session is kept by the memory benchmark's server.
 SESSION_TTL = 10
+#: The environment the image's entry command (deploy/serve.sh) gives the server.
+DEPLOYED_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,7 @@ def classroom() -> list[Result]:
 
 async def _classroom() -> list[Result]:
     results = []
-    with AppServer("app.py", cwd=PROJECT) as server:
+    with AppServer("app.py", cwd=PROJECT, env=DEPLOYED_ENVIRONMENT) as server:
         await wave(server, LOGISTIC, 1, 0)  # loads the dataset, the task, the code
         alone = await wave(server, LOGISTIC, 1, 0)
         thirty = await wave(server, LOGISTIC, 30, 5)
@@ -236,7 +239,10 @@ async def _classroom() -> list[Result]:
     results += classroom_results(alone, thirty, hundred)
     results.append(trainings_at_once(two_layer_alone, two_layer_ten))
     with AppServer(
-        "app.py", cwd=PROJECT, options={"server.disconnectedSessionTTL": SESSION_TTL}
+        "app.py",
+        cwd=PROJECT,
+        options={"server.disconnectedSessionTTL": SESSION_TTL},
+        env=DEPLOYED_ENVIRONMENT,
     ) as server:
         await wave(server, LOGISTIC, 1, 0)
         await wave(server, TWO_LAYER, 1, 0)

@@ -8,6 +8,13 @@
 # network the app falls back to scikit-learn's small digits and says so.
 set -eu
 
+# At most two malloc arenas. Every session's script runs in a thread of its own, and
+# glibc gives busy threads arenas of their own (up to 8 per core) that keep their
+# memory after the sessions end: after three waves of 30 learners, and their sessions'
+# time-out, the server stayed at 1.33-1.37 times its memory before them (malloc_trim
+# did not help), against 1.04-1.12 times with two arenas (benchmarks/classroom.py).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+
 python -c "
 from signviz import data
 dataset = data.load_dataset()

@@ -84,6 +84,14 @@ def test_the_compose_file_runs_replicas_behind_a_sticky_proxy():
     assert labels["traefik.http.routers.signviz.entrypoints"] == "web"
 
 
+def test_the_classroom_benchmark_runs_the_server_as_deployed():
+    from benchmarks.classroom import DEPLOYED_ENVIRONMENT
+
+    script = (PROJECT / "deploy" / "serve.sh").read_text()
+    for name, value in DEPLOYED_ENVIRONMENT.items():
+        assert f'export {name}="${{{name}:-{value}}}"' in script
+
+
 def test_the_images_entry_command_serves_the_app(tmp_path):
     command = json.loads(dict(dockerfile_instructions())["CMD"])
     with socket.socket() as probe:  # a port nothing listens on: no dataset, no network
