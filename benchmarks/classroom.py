@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from benchmarks.harness import Result
 from benchmarks.protocol import Arrival, Learner, health_latencies
-from benchmarks.server import PROJECT, resident_megabytes
+from benchmarks.server import PROJECT, cpu_seconds, resident_megabytes
 from signviz.serving import AppServer
 
 #: The tutorial's task, as the sidebar writes it in the URL.
@@ -60,7 +60,7 @@ class LearnerTimes:
 
 @dataclass
 class Wave:
-    """What a wave of learners saw, and the server's memory around it (MB)."""
+    """What a wave of learners saw, the server's memory around it (MB) and its CPU time."""
 
     learners: list[LearnerTimes]
     health: list[float]
@@ -68,6 +68,12 @@ class Wave:
     memory_before: float
     memory_all_open: float
     memory_peak: float
+    cpu_seconds: float = 0.0
+
+    @property
+    def cpu_per_learner(self) -> float:
+        """The server's CPU time per learner, in seconds."""
+        return self.cpu_seconds / len(self.learners)
 
     @property
     def errors(self) -> list[str]:
@@ -153,7 +159,7 @@ async def wave(
     ("all open"), then leave.
     """
     pid = server.process.pid
-    memory_before = resident_megabytes(pid)
+    memory_before, cpu_before = resident_megabytes(pid), cpu_seconds(pid)
     peak = memory_before
     stop = asyncio.Event()
     health = asyncio.create_task(health_latencies(server.url, stop))
@@ -195,13 +201,13 @@ async def wave(
         for t in learners
     ):
         await asyncio.sleep(0.05)
-    memory_all_open = resident_megabytes(pid)
+    memory_all_open, cpu_used = resident_megabytes(pid), cpu_seconds(pid) - cpu_before
     leave.set()
     await asyncio.gather(*work)
     stop.set()
     latencies, failures = await health
     await sampler
-    return Wave(learners, latencies, failures, memory_before, memory_all_open, peak)
+    return Wave(learners, latencies, failures, memory_before, memory_all_open, peak, cpu_used)
 
 
 async def forget_disconnected(server: AppServer) -> float:
@@ -271,7 +277,10 @@ def classroom_results(alone: Wave, thirty: Wave, hundred: Wave) -> list[Result]:
         Result.at_most(
             "9a. 30 learners over 5 s: open the chapter, p95 (target 0.5 s)",
             percentile(thirty.times("open_page"), 0.95), 0.5, "s", 1,
-            f"{summary(thirty.times('open_page'))}; alone {max(alone.times('open_page')):.2f} s",
+            f"{summary(thirty.times('open_page'))}; "
+            f"alone {max(alone.times('open_page'), default=math.nan):.2f} s; "
+            f"server CPU per learner {thirty.cpu_per_learner:.2f} s "
+            f"(alone {alone.cpu_per_learner:.2f} s)",
         ),
         Result.at_most(
             "9b. 30 learners: Train to the first chart, p95 (target 0.5 s)",
@@ -294,7 +303,8 @@ def classroom_results(alone: Wave, thirty: Wave, hundred: Wave) -> list[Result]:
             "10b. 100 learners: open the chapter, p95 (target 2 s)",
             percentile(hundred.times("open_page"), 0.95), 2, "s", 1,
             f"{summary(hundred.times('open_page'))}; Train to final chart "
-            f"{summary(hundred.times('final_chart'))}",
+            f"{summary(hundred.times('final_chart'))}; server CPU per learner "
+            f"{hundred.cpu_per_learner:.2f} s",
         ),
         Result.at_most(
             "10c. 100 learners: health endpoint p95 (target 0.5 s)",
