@@ -143,7 +143,7 @@ async def learn(
 
 
 async def wave(
-    server: AppServer,
+    servers: AppServer | list[AppServer],
     chapter: Chapter,
     count: int,
     over: float,
@@ -156,18 +156,28 @@ async def wave(
 
     With ``together``, they all press Train at the same moment, once every page is open.
     They stay connected until the last one is done, when the memory is read
-    ("all open"), then leave.
+    ("all open"), then leave. Given several servers (replicas), the learners go to each
+    in turn, as a balancer spreads new sessions, and memory and CPU time are their sums;
+    the health check polls the first.
     """
-    pid = server.process.pid
-    memory_before, cpu_before = resident_megabytes(pid), cpu_seconds(pid)
+    servers = servers if isinstance(servers, list) else [servers]
+    pids = [server.process.pid for server in servers]
+
+    def memory() -> float:
+        return sum(resident_megabytes(pid) for pid in pids)
+
+    def cpu() -> float:
+        return sum(cpu_seconds(pid) for pid in pids)
+
+    memory_before, cpu_before = memory(), cpu()
     peak = memory_before
     stop = asyncio.Event()
-    health = asyncio.create_task(health_latencies(server.url, stop))
+    health = asyncio.create_task(health_latencies(servers[0].url, stop))
 
     async def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, resident_megabytes(pid))
+            peak = max(peak, memory())
             await asyncio.sleep(0.1)
 
     sampler = asyncio.create_task(sample())
@@ -178,7 +188,7 @@ async def wave(
     work = [
         asyncio.create_task(
             learn(
-                server.url,
+                servers[index % len(servers)].url,
                 chapter,
                 times,
                 delay=index * over / count,
@@ -201,7 +211,7 @@ async def wave(
         for t in learners
     ):
         await asyncio.sleep(0.05)
-    memory_all_open, cpu_used = resident_megabytes(pid), cpu_seconds(pid) - cpu_before
+    memory_all_open, cpu_used = memory(), cpu() - cpu_before
     leave.set()
     await asyncio.gather(*work)
     stop.set()
@@ -228,7 +238,7 @@ def summary(values: list[float]) -> str:
 
 
 def classroom() -> list[Result]:
-    """9-12. Thirty and a hundred learners, ten trainings at once, memory per session."""
+    """9-12. Thirty and a hundred learners, ten trainings at once, memory, two replicas."""
     return asyncio.run(_classroom())
 
 
@@ -253,13 +263,22 @@ async def _classroom() -> list[Result]:
         await wave(server, LOGISTIC, 1, 0)
         await wave(server, TWO_LAYER, 1, 0)
         before = await forget_disconnected(server)
-        idle = await wave(server, LOGISTIC, 30, 5, press=False)
+        idle = await wave(server, LOGISTIC, 100, 10, press=False)
         await forget_disconnected(server)
         first = await wave(server, LOGISTIC, 30, 5)
         await forget_disconnected(server)
         second = await wave(server, LOGISTIC, 30, 5)
         after = await forget_disconnected(server)
     results += memory_results(before, idle, first, second, after)
+    # The same class on two replicas behind a sticky balancer, one per core: a process
+    # runs its sessions' Python code one thread at a time.
+    with (
+        AppServer("app.py", cwd=PROJECT, env=DEPLOYED_ENVIRONMENT) as one,
+        AppServer("app.py", cwd=PROJECT, env=DEPLOYED_ENVIRONMENT) as other,
+    ):
+        for replica in (one, other):
+            await wave(replica, LOGISTIC, 1, 0)
+        results.append(replicas_result(await wave([one, other], LOGISTIC, 30, 5)))
     return results
 
 
@@ -314,6 +333,17 @@ def classroom_results(alone: Wave, thirty: Wave, hundred: Wave) -> list[Result]:
     ]  # fmt: skip
 
 
+def replicas_result(two: Wave) -> Result:
+    """9f. The 30 learners of 9a shared by two replicas."""
+    return Result.at_most(
+        "9f. 30 learners over 5 s on two replicas: open the chapter, p95 (target 0.5 s)",
+        percentile(two.times("open_page"), 0.95), 0.5, "s", 1,
+        f"{summary(two.times('open_page'))}; Train to the first chart "
+        f"{summary(two.times('first_chart'))}; errors {len(two.errors)}; "
+        f"memory of both {two.memory_all_open:.0f} MB",
+    )  # fmt: skip
+
+
 def trainings_at_once(alone: Wave, ten: Wave) -> Result:
     """11. Ten learners pressing Train on the two-layer network at once, vs one alone."""
     single = alone.times("final_chart")[0] if alone.times("final_chart") else float("nan")
@@ -332,9 +362,11 @@ def memory_results(before: float, idle: Wave, first: Wave, second: Wave, after: 
     per_session = (idle.memory_all_open - idle.memory_before) / len(idle.learners)
     return [
         Result.at_most(
-            "12a. Server memory per open idle session (30 sessions, target 2 MB)",
+            f"12a. Server memory per open idle session ({len(idle.learners)} sessions, "
+            "target 2 MB)",
             per_session, 2, "MB", 1,
-            f"{idle.memory_before:.0f} MB -> {idle.memory_all_open:.0f} MB with 30 open",
+            f"{idle.memory_before:.0f} MB -> {idle.memory_all_open:.0f} MB with "
+            f"{len(idle.learners)} open",
         ),
         Result.at_most(
             "12b. Server memory, second wave of 30 learners vs the first (target +5 %)",

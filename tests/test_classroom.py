@@ -10,6 +10,7 @@ from benchmarks.classroom import (
     classroom_results,
     memory_results,
     percentile,
+    replicas_result,
     trainings_at_once,
 )
 
@@ -71,3 +72,10 @@ def test_memory_figures():
     assert per_session.value == 1 and per_session.met
     assert waves.ratio == pytest.approx(415 / 400) and waves.met
     assert after.ratio == pytest.approx(1.3) and not after.met
+
+
+def test_two_replicas_figure():
+    two = make_wave([(0.2, 0.1, 0.3, ())] * 29 + [(0.8, 0.1, 0.3, ())], memory=(600, 640, 650))
+    result = replicas_result(two)
+    assert result.value == 0.2 and result.met and "640 MB" in result.note
+    assert not replicas_result(make_wave([(0.8, 0.1, 0.3, ())] * 2)).met
