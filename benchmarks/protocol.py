@@ -119,6 +119,8 @@ class Learner:
         The size of every frame the server sent.
     references : int
         Messages the server sent as a reference to one this learner had cached.
+    received : dict of str to int
+        How many messages of each kind arrived (``delta``, ``script_finished``...).
     """
 
     def __init__(self, url: str, *, query_string: str = "", timeout: float = 60.0):
@@ -131,6 +133,7 @@ class Learner:
         self.connected_at = 0.0
         self.bytes_received = 0
         self.references = 0
+        self.received: dict[str, int] = {}
         self._socket = None
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Condition()
@@ -234,7 +237,7 @@ class Learner:
                     self.timeout,
                 )
             except TimeoutError:
-                self._fail(f"nothing expected arrived within {self.timeout:g} s")
+                self._fail(f"nothing expected arrived within {self.timeout:g} s ({self._seen()})")
                 raise
         arrived = found()
         if arrived is None:
@@ -256,7 +259,9 @@ class Learner:
                     self.timeout,
                 )
             except TimeoutError:
-                self._fail(f"the page did not finish running within {self.timeout:g} s")
+                self._fail(
+                    f"the page did not finish running within {self.timeout:g} s ({self._seen()})"
+                )
                 raise
         if self._full_runs_finished == finished_before:
             raise ConnectionError(self.errors[-1] if self.errors else "the websocket closed")
@@ -314,6 +319,7 @@ class Learner:
 
     def _receive(self, message: ForwardMsg, at: float) -> None:
         kind = message.WhichOneof("type")
+        self.received[kind] = self.received.get(kind, 0) + 1
         if kind == "ref_hash":
             cached = self._cache.get(message.ref_hash)
             if cached is None:
@@ -395,6 +401,11 @@ class Learner:
 
     def _fail(self, error: str) -> None:
         self.errors.append(error)
+
+    def _seen(self) -> str:
+        """What arrived so far, for an error message: message kinds and their counts."""
+        kinds = ", ".join(f"{kind} {count}" for kind, count in self.received.items())
+        return f"received: {kinds or 'nothing'}; fragment timers: {len(self._timers)}"
 
 
 async def health_latencies(
