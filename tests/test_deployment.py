@@ -84,6 +84,20 @@ def test_the_compose_file_runs_replicas_behind_a_sticky_proxy():
     assert labels["traefik.http.routers.signviz.entrypoints"] == "web"
 
 
+def test_a_served_app_takes_streamlit_options_and_environment():
+    from signviz.serving import AppServer
+
+    server = AppServer(
+        "app.py", options={"server.disconnectedSessionTTL": 10}, env={"MALLOC_ARENA_MAX": "2"}
+    )
+    assert server.options["server.disconnectedSessionTTL"] == "10"
+    assert server.options["server.fileWatcherType"] == "none"  # the defaults stay
+    assert server.options["server.port"] == str(server.port)
+    assert server.env["MALLOC_ARENA_MAX"] == "2" and server.env["PATH"] == os.environ["PATH"]
+    overridden = AppServer("app.py", options={"server.fileWatcherType": "auto"})
+    assert overridden.options["server.fileWatcherType"] == "auto"
+
+
 def test_the_classroom_benchmark_runs_the_server_as_deployed():
     from benchmarks.classroom import DEPLOYED_ENVIRONMENT
 
