@@ -3,6 +3,7 @@ sessions training at once."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from contextlib import contextmanager
@@ -36,6 +37,12 @@ def resident_megabytes(pid: int) -> float:
         int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
     )
     return kilobytes / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time the process has used so far (user and system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def imports_tensorflow(pid: int) -> bool:

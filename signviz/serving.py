@@ -54,6 +54,13 @@ class AppServer:
         File for the server's output (discarded by default).
     timeout : float, default 120
         Seconds to wait for the health endpoint.
+    options : dict, optional
+        Streamlit configuration options for this run, ``{"server.disconnectedSessionTTL":
+        10}``: given as command-line flags, they override the defaults below and
+        ``.streamlit/config.toml`` (the defaults: headless, this port on 127.0.0.1, no
+        usage statistics, no file watcher).
+    env : dict, optional
+        Environment variables to set for the server, on top of this process's.
 
     Attributes
     ----------
@@ -65,7 +72,9 @@ class AppServer:
         ``time.monotonic()`` just before the process started.
     """
 
-    def __init__(self, script: str, *, cwd=None, log=None, timeout: float = 120):
+    def __init__(
+        self, script: str, *, cwd=None, log=None, timeout: float = 120, options=None, env=None
+    ):
         self.script = script
         self.cwd = Path(cwd or os.getcwd())
         self.log = Path(log) if log else None
@@ -74,21 +83,25 @@ class AppServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self.started_at = 0.0
+        self.options = {
+            "server.headless": "true",
+            "server.port": str(self.port),
+            "server.address": "127.0.0.1",
+            "browser.gatherUsageStats": "false",
+            "server.fileWatcherType": "none",
+            **{name: str(value) for name, value in (options or {}).items()},
+        }
+        self.env = {**os.environ, **(env or {})}
 
     def __enter__(self) -> AppServer:
-        command = [
-            sys.executable, "-m", "streamlit", "run", self.script,
-            "--server.headless", "true",
-            "--server.port", str(self.port),
-            "--server.address", "127.0.0.1",
-            "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ]  # fmt: skip
+        command = [sys.executable, "-m", "streamlit", "run", self.script]
+        for name, value in self.options.items():
+            command += [f"--{name}", value]
         self.started_at = time.monotonic()
         # The child keeps its own handle on the log once started.
         with open(self.log, "w") if self.log else nullcontext(subprocess.DEVNULL) as output:
             self.process = subprocess.Popen(
-                command, cwd=self.cwd, stdout=output, stderr=subprocess.STDOUT
+                command, cwd=self.cwd, env=self.env, stdout=output, stderr=subprocess.STDOUT
             )
         try:
             self._wait_until_healthy()

@@ -39,3 +39,13 @@ def test_table_and_json(tmp_path):
     written = json.loads(path.read_text())
     assert written["results"][0]["ratio"] == 0.31 / 0.25
     assert {"cpu", "cores", "python", "numpy"} <= set(written["machine"])
+
+
+def test_figures_sort_by_their_number():
+    from benchmarks.__main__ import figure_order
+
+    names = ["9a. x", "10a. y", "2. z", "11. w", "1. v", "8b. u"]
+    ordered = sorted((Result.at_most(name, 1, 1, "s", 1) for name in names), key=figure_order)
+    assert [result.figure for result in ordered] == [
+        "1. v", "2. z", "8b. u", "9a. x", "10a. y", "11. w",
+    ]  # fmt: skip

@@ -48,6 +48,30 @@ def test_image_grid_draws_every_tile_once(images):
     assert figure["layout"]["title"]["text"] == "Seven"
 
 
+def test_a_mosaic_is_encoded_once_for_every_grid_of_the_same_images(images, monkeypatch):
+    from signviz.figures import images as module
+
+    encoded = []
+    encode = module.Image.fromarray
+    monkeypatch.setattr(module, "_PNG_CACHE", module.OrderedDict())
+    monkeypatch.setattr(
+        module.Image, "fromarray", lambda *a, **k: encoded.append(1) or encode(*a, **k)
+    )
+    first = figure_json(figures.image_grid(images, title="a", captions=["x"] * 7))
+    second = figure_json(figures.image_grid(images, title="b", highlight=[True] * 7))
+    assert first["data"][0]["source"] == second["data"][0]["source"] and len(encoded) == 1
+    # Other pixels make another picture; the oldest pictures make way for new ones.
+    other = figure_json(figures.image_grid(images[::-1], title="c"))
+    assert (
+        decode_png(other["data"][0]["source"]).tolist()
+        != decode_png(first["data"][0]["source"]).tolist()
+    )
+    monkeypatch.setattr(module, "_PNG_CACHE_SIZE", 2)
+    for index in range(3):
+        figures.image_grid(images * (0.9 - index / 10), title="d")
+    assert len(module._PNG_CACHE) == 2 and len(encoded) == 5
+
+
 def test_image_grid_checks_its_input(images):
     with pytest.raises(ValueError, match="one entry per image"):
         figures.image_grid(images, title="x", captions=["only one"])
