@@ -355,6 +355,97 @@ def run_sequentially(sweep: Sweep, task) -> list[RunResult]:
     ]
 
 
+# -- reading a sweep's results ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridSummary:
+    """A sweep's results on two of its hyperparameters: one cell per pair of values.
+
+    Runs that share a cell (when the grid varies more than these two hyperparameters,
+    e.g. seeds) are pooled: a cell's accuracy is the mean over its finished runs that
+    did not diverge.
+
+    Attributes
+    ----------
+    x, y : str
+        The hyperparameters along the columns and the rows (``y`` None for one row).
+    x_values, y_values : tuple
+        Their values, in the grid's order (``y_values`` is ``(None,)`` for one row).
+    test_accuracy : array of shape (len(y_values), len(x_values))
+        Mean test accuracy of the cell's finished runs that did not diverge; NaN if none.
+    finished, diverged, planned : int arrays of the same shape
+        Runs of the cell finished, diverged among those, and planned in all.
+    """
+
+    x: str
+    y: str | None
+    x_values: tuple
+    y_values: tuple
+    test_accuracy: np.ndarray
+    finished: np.ndarray
+    diverged: np.ndarray
+    planned: np.ndarray
+
+    def best(self) -> tuple | None:
+        """``(x value, y value, accuracy)`` of the most accurate cell so far, or None."""
+        if np.all(np.isnan(self.test_accuracy)):
+            return None
+        row, column = np.unravel_index(np.nanargmax(self.test_accuracy), self.test_accuracy.shape)
+        return self.x_values[column], self.y_values[row], float(self.test_accuracy[row, column])
+
+    def cell(self, x_value, y_value=None) -> tuple[int, int] | None:
+        """``(row, column)`` of the cell with these values, or None if the grid lacks them."""
+        if x_value not in self.x_values or y_value not in self.y_values:
+            return None
+        return self.y_values.index(y_value), self.x_values.index(x_value)
+
+
+def summarize(sweep: Sweep, results: Sequence[RunResult], x: str, y: str | None = None):
+    """Pool ``results`` (finished runs of ``sweep``) into a `GridSummary` over ``x`` and ``y``.
+
+    Parameters
+    ----------
+    sweep : Sweep
+    results : sequence of RunResult
+    x, y : str
+        Hyperparameters of ``sweep.grid`` (``y`` None: one row).
+
+    Returns
+    -------
+    GridSummary
+    """
+    for name in (x, y):
+        if name is not None and name not in sweep.grid:
+            raise ValueError(f"{name!r} is not one of the sweep's axes: {', '.join(sweep.grid)}")
+    if x == y:
+        raise ValueError("the rows and the columns need two different hyperparameters")
+    x_values = sweep.grid[x]
+    y_values = sweep.grid[y] if y is not None else (None,)
+    shape = (len(y_values), len(x_values))
+    planned = np.zeros(shape, dtype=int)
+    for settings in sweep.runs():
+        planned[_position(settings, x, y, x_values, y_values)] += 1
+    finished, diverged = np.zeros(shape, dtype=int), np.zeros(shape, dtype=int)
+    totals = np.zeros(shape)
+    for result in results:
+        where = _position(result.settings, x, y, x_values, y_values)
+        finished[where] += 1
+        if result.diverged or math.isnan(result.test_accuracy):
+            diverged[where] += 1
+        else:
+            totals[where] += result.test_accuracy
+    healthy = finished - diverged
+    with np.errstate(invalid="ignore", divide="ignore"):
+        accuracy = np.where(healthy > 0, totals / np.maximum(healthy, 1), np.nan)
+    return GridSummary(x, y, x_values, y_values, accuracy, finished, diverged, planned)
+
+
+def _position(settings: dict, x, y, x_values, y_values) -> tuple[int, int]:
+    row = 0 if y is None else y_values.index(_plain(settings[y]))
+    return row, x_values.index(_plain(settings[x]))
+
+
 # -- where runs are computed ----------------------------------------------------------
 
 
