@@ -1,0 +1,118 @@
+"""Chapter 8, "Try them", through AppTest: the controls, a small sweep filling the grid."""
+
+import math
+import os
+
+import numpy as np
+import pytest
+from charts import chart_titled, values
+
+from signviz.sweep import summarize
+
+pytestmark = pytest.mark.real_data
+
+
+def open_sweep_page(app):
+    app.switch_page("chapters/sweep.py").run()
+    assert not app.exception
+    return app
+
+
+def wait_for(app, timeout=120):
+    job = app.session_state["sweep_job"]
+    assert job.wait(timeout)
+    app.run()
+    assert not app.exception
+    return job
+
+
+def test_the_chapter_offers_the_tutorials_models_and_a_grid(app):
+    open_sweep_page(app)
+    assert app.title[0].value == "8. Try them: a hyperparameter sweep"
+    assert "press **Sweep**" in app.info[0].value
+    assert app.selectbox(key="sweep_model").value == "two-layer"
+    assert app.selectbox(key="sweep_two-layer_x").value == "learning_rate"
+    assert app.selectbox(key="sweep_two-layer_y").value == "hidden_units"
+    assert app.multiselect(key="sweep_two-layer_hidden_units_values").value == [1, 3, 8]
+    assert app.selectbox(key="sweep_two-layer_n_iterations_fixed").value == 500
+    assert (
+        any(
+            caption.value == "12 runs; they run on 2 worker processes on this machine."
+            for caption in app.caption
+        )
+        or os.cpu_count() != 2
+    )
+
+
+def test_a_small_sweep_fills_the_heatmap(app):
+    open_sweep_page(app)
+    app.multiselect(key="sweep_two-layer_learning_rate_values").set_value([0.01, 10.0])
+    app.multiselect(key="sweep_two-layer_hidden_units_values").set_value([1, 3])
+    app.selectbox(key="sweep_two-layer_n_iterations_fixed").set_value(50)
+    app.button(key="sweep_start").click().run()
+    assert not app.exception
+    heatmap = chart_titled(app, "Test accuracy of each setting")
+    assert heatmap["data"][0]["x"] == ["0.01", "10"]
+    job = wait_for(app)
+    assert len(job.results) == 4 and not job.stopped
+
+    heatmap = chart_titled(app, "Test accuracy of each setting")
+    summary = summarize(job.sweep, job.results, "learning_rate", "hidden_units")
+    accuracy, diverged = heatmap["data"][0], heatmap["data"][1]
+    shown = np.array(
+        [[math.nan if cell is None else cell for cell in row] for row in accuracy["z"]]
+    )
+    np.testing.assert_allclose(shown, summary.test_accuracy)
+    assert "…" not in str(accuracy["text"])  # every cell filled
+    for row in range(2):
+        for column in range(2):
+            if summary.diverged[row, column]:
+                assert accuracy["text"][row][column] == "diverged"
+                assert diverged["z"][row][column] == 1.0
+    assert heatmap["data"][-1]["name"] == "the tutorial's settings"
+    assert (heatmap["data"][-1]["x"], heatmap["data"][-1]["y"]) == (["0.01"], ["3"])
+
+    costs = chart_titled(app, "Cost of every run")
+    assert len(costs["data"]) == 4
+    text = " ".join(block.value for block in app.markdown)
+    best = summary.best()[2]
+    assert f"Best test accuracy so far: **{best:.1%}**" in text
+    tutorial_cell = summary.test_accuracy[summary.cell(0.01, 3)]
+    assert f"The tutorial's settings (framed in red) reached {tutorial_cell:.1%}." in text
+    assert "iterations 50 (the tutorial: 2500)" in text
+
+    # The run shown first is the best one; choosing another shows its curve and weights.
+    best_run = max(job.results, key=lambda run: (not run.diverged, run.test_accuracy))
+    assert app.selectbox(key="sweep_run").value == best_run.index
+    tutorial_run = next(
+        run
+        for run in job.results
+        if run.settings["learning_rate"] == 0.01 and run.settings["hidden_units"] == 3
+    )
+    app.selectbox(key="sweep_run").set_value(tutorial_run.index).run()
+    assert values(chart_titled(app, "This run's cost")["data"][0]["y"]).tolist() == pytest.approx(
+        list(tutorial_run.costs)
+    )
+    units = chart_titled(app, "What each hidden unit of this run looks at")
+    assert len(units["data"]) == 3
+    np.testing.assert_allclose(
+        values(units["data"][0]["z"]).ravel(), tutorial_run.model.hidden_weights_[0], rtol=1e-6
+    )
+
+
+def test_stop_keeps_what_finished_and_bad_grids_are_explained(app):
+    open_sweep_page(app)
+    app.multiselect(key="sweep_two-layer_hidden_units_values").set_value([])
+    app.button(key="sweep_start").click().run()
+    assert not app.exception
+    assert "This grid cannot run: hidden_units has no values to try." in app.error[0].value
+
+    app.multiselect(key="sweep_two-layer_hidden_units_values").set_value([1, 2, 3, 4, 8])
+    app.selectbox(key="sweep_two-layer_n_iterations_fixed").set_value(1000)
+    app.button(key="sweep_start").click().run()
+    app.button(key="sweep_stop").click().run()
+    job = wait_for(app)
+    assert job.stopped and len(job.results) < job.total == 20
+    assert f"Stopped: {len(job.results)} of 20 runs finished, and they are kept." in (
+        app.info[0].value
+    )
