@@ -16,11 +16,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from benchmarks import compute, server
+from benchmarks import sweep as sweep_benchmarks
 from benchmarks.harness import machine, table, write_json
 from signviz import data
 
 DEFAULT_JSON = Path(__file__).parent / "results" / "latest.json"
-GROUPS = ("models", "keras", "live", "data", "startup", "memory", "concurrency")
+GROUPS = ("models", "keras", "live", "data", "sweep", "startup", "memory", "concurrency")
 
 
 def main(argv=None) -> int:
@@ -51,6 +52,9 @@ def main(argv=None) -> int:
             results += [compute.live_drawing(task), compute.concurrent_trainings(task)]
         elif group == "data":
             results.append(compute.dataset_cache(str(folder)))
+        elif group == "sweep":
+            results += sweep_benchmarks.sweep_speedup(task)
+            results.append(sweep_benchmarks.shared_pool(task))
         else:
             with server.chromium() as browser:
                 measure = {

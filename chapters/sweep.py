@@ -1,5 +1,8 @@
 """Chapter 8: try them: a grid of hyperparameters trained in parallel, filling in live."""
 
+import os
+from functools import partial
+
 import streamlit as st
 
 from signviz import figures, sweep, ui
@@ -26,12 +29,16 @@ DEFAULTS = {
     },
 }
 MAX_VALUES = 8  # per axis: at most 64 runs per learner's sweep on a shared server
+HEATMAP_KEY = "sweep-heatmap"
 
 
 @st.cache_resource(show_spinner="Starting the sweep's workers...")
-def sweep_pool() -> sweep.SweepPool:
-    """One pool for the whole server: every learner's sweep waits in the same queue."""
-    return sweep.SweepPool.from_environment()
+def sweep_pool(scheduler: str | None) -> sweep.SweepPool:
+    """One pool for the whole server: every learner's sweep waits in the same queue.
+
+    On the Dask cluster at ``scheduler`` (``SIGNVIZ_DASK_SCHEDULER``) if one is named.
+    """
+    return sweep.SweepPool(scheduler=scheduler)
 
 
 task = ui.current_task()
@@ -104,7 +111,11 @@ with st.expander("The other settings (the same for every run)", expanded=False):
         )  # fmt: skip
     st.caption("The defaults are the tutorial's, except shorter trainings so a grid is quick.")
 
-pool = sweep_pool()
+try:
+    pool = sweep_pool(os.environ.get(sweep.SCHEDULER_VARIABLE) or None)
+except ValueError as error:  # SIGNVIZ_DASK_SCHEDULER names a cluster that does not answer
+    st.error(f"The sweep's workers are not available: {error}.")
+    st.stop()
 job = st.session_state.get("sweep_job")
 buttons = st.columns(4)
 start = buttons[0].button("Sweep", type="primary", key="sweep_start", width="stretch")
@@ -154,28 +165,35 @@ def status(job) -> None:
         st.info(f"Stopped: {finished} of {job.total} runs finished, and they are kept.", icon="⏸️")
 
 
-def chosen_run(results, summary, event):
-    """The run to look at: the clicked cell's best run, or the one chosen in the menu."""
+def pick_from_heatmap(cells: dict) -> None:
+    """Make the run of the clicked cell the one to look at."""
+    for point in st.session_state[HEATMAP_KEY].selection.points:
+        index = cells.get(tuple(point.get("customdata", ())))
+        if index is not None:
+            st.session_state["sweep_run"] = index
+            return
+
+
+def best_run_of_each_cell(results, summary) -> dict:
+    """``(column, row)`` -> index of the cell's most accurate run (a diverged one last)."""
+    cells = {}
+    ranked = sorted(results, key=lambda result: (not result.diverged, result.test_accuracy))
+    for result in ranked:  # the best comes last and stays
+        column = summary.x_values.index(result.settings[summary.x])
+        row = summary.y_values.index(result.settings[summary.y])
+        cells[(column, row)] = result.index
+    return cells
+
+
+def chosen_run(results, summary):
+    """The run to look at: the one clicked in the grid or chosen in the menu (the best
+    run at first)."""
     by_index = {result.index: result for result in results}
-    points = event.selection.points if event is not None else []
-    clicked = tuple(points[0]["customdata"]) if points and "customdata" in points[0] else None
-    if clicked is not None and clicked != st.session_state.get("sweep_last_click"):
-        st.session_state["sweep_last_click"] = clicked
-        column, row = clicked
-        in_cell = [
-            result
-            for result in results
-            if result.settings[summary.x] == summary.x_values[column]
-            and result.settings[summary.y] == summary.y_values[row]
-        ]
-        if in_cell:
-            st.session_state["sweep_run"] = in_cell[0].index
-    options = sorted(by_index)
     if st.session_state.get("sweep_run") not in by_index:
         best = max(results, key=lambda result: (not result.diverged, result.test_accuracy))
         st.session_state["sweep_run"] = best.index
     index = st.selectbox(
-        "Look at one run (or click a cell)", options, key="sweep_run",
+        "Look at one run (or click a cell)", sorted(by_index), key="sweep_run",
         format_func=lambda index: figures.run_label(
             by_index[index], [summary.x, summary.y], labels
         ),
@@ -236,10 +254,10 @@ def sweep_view(was_running: bool) -> None:
     status(job)
     results = job.results
     summary = sweep.summarize(job.sweep, results, context["x"], context["y"])
-    event = st.plotly_chart(
+    st.plotly_chart(
         figures.sweep_heatmap(summary, labels=context["labels"], tutorial=context["tutorial"]),
-        key="sweep-heatmap",
-        on_select="rerun",
+        key=HEATMAP_KEY,
+        on_select=partial(pick_from_heatmap, best_run_of_each_cell(results, summary)),
         selection_mode="points",
     )
     iterations = job.sweep.runs()[0].get(sweep.iterations_parameter(job.sweep.model))
@@ -256,7 +274,10 @@ def sweep_view(was_running: bool) -> None:
     )
     if results:
         describe(job, summary, context)
-        show_run(chosen_run(results, summary, event), run_task)
+    if results and job.done:  # drawn once the grid is complete: weights are heavy to redraw
+        show_run(chosen_run(results, summary), run_task)
+    elif results:
+        st.caption("Once the sweep is done, click a cell to see its run's curve and weights.")
     if was_running and job.done:
         st.rerun()
 

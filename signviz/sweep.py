@@ -459,15 +459,18 @@ class _LokyEngine:
         self.capacity = workers or cpu_count()
         if self.capacity < 1:
             raise ValueError(f"a sweep needs at least one worker, got {workers}")
-        # Idle workers stay five minutes, so the next sweep starts without new processes.
-        self._executor = get_reusable_executor(max_workers=self.capacity, timeout=300)
+        self._executor = get_reusable_executor
         self.description = f"{self.capacity} worker processes on this machine"
 
     def place(self, arrays: tuple) -> tuple:
         return arrays
 
     def submit(self, function, *arguments):
-        return self._executor.submit(function, *arguments)
+        # Asked for at every run: the executor is shared with the process, and whoever
+        # else resized it (joblib, scikit-learn) gets it back at our size. Idle workers
+        # stay five minutes, so the next sweep starts without new processes.
+        executor = self._executor(max_workers=self.capacity, timeout=300)
+        return executor.submit(function, *arguments)
 
     def refresh(self) -> None:
         pass

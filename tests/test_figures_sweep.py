@@ -107,3 +107,11 @@ def test_cost_curves_one_per_finished_run(partial):
     assert list(values(curves[0]["y"])) == [0.7, 0.5, 0.3]
     assert figure["layout"]["xaxis"]["range"] == [0, 2]
     assert figure["layout"]["yaxis"]["type"] == "log"
+
+
+def test_long_cost_curves_are_thinned_for_the_browser():
+    long = result(0, 0.9, costs=tuple(np.linspace(1, 0.1, 2500)))
+    curve = figure_json(figures.sweep_cost_curves([long], ["learning_rate"], max_points=250))
+    x = values(curve["data"][0]["x"])
+    assert len(x) <= 251 and x[0] == 0 and x[-1] == 2499
+    np.testing.assert_allclose(values(curve["data"][0]["y"]), np.linspace(1, 0.1, 2500)[x])

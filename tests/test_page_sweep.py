@@ -116,3 +116,15 @@ def test_stop_keeps_what_finished_and_bad_grids_are_explained(app):
     assert f"Stopped: {len(job.results)} of 20 runs finished, and they are kept." in (
         app.info[0].value
     )
+
+
+def test_an_unreachable_cluster_is_explained_not_a_traceback(app, monkeypatch):
+    from signviz import sweep
+
+    monkeypatch.setenv(sweep.SCHEDULER_VARIABLE, "tcp://127.0.0.1:9")
+    monkeypatch.setattr(sweep, "CONNECT_TIMEOUT", "0.5s")
+    open_sweep_page(app)
+    assert app.error[0].value.startswith(
+        "The sweep's workers are not available: cannot reach the Dask scheduler at "
+        "tcp://127.0.0.1:9"
+    )

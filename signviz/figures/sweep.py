@@ -99,15 +99,24 @@ def sweep_heatmap(
             name="diverged",
         ),
     ]
+    # Clicks reach a trace with hover events only: the markers carry the cells' hover text.
     done_rows, done_columns = np.nonzero(summary.finished > 0)
+    x_label = labels.get(summary.x, summary.x)
+    y_label = labels.get(summary.y, summary.y)
     traces.append(
         go.Scatter(
             x=[columns[column] for column in done_columns],
             y=[rows[row] for row in done_rows],
             customdata=np.column_stack([done_columns, done_rows]).tolist(),
+            hovertext=[
+                f"{x_label} {columns[column]}<br>"
+                + (f"{y_label} {rows[row]}<br>" if summary.y else "")
+                + f"{text[row, column]}<br>(click for this run)"
+                for row, column in zip(done_rows, done_columns, strict=True)
+            ],
+            hoverinfo="text",
             mode="markers",
-            marker={"symbol": "square", "size": 40, "opacity": 0.01, "color": "white"},
-            hoverinfo="skip",
+            marker={"symbol": "square", "size": 40, "opacity": 0},
             showlegend=False,
             name="select a cell",
         )
@@ -164,11 +173,14 @@ def sweep_cost_curves(
     title: str = "Cost of every run",
     x_title: str = "iteration",
     height: int = 380,
+    max_points: int = 250,
 ) -> go.Figure:
     """Every finished run's cost curve on one chart, coloured by its test accuracy.
 
     Diverged runs are red and dotted; the run whose ``index`` is ``selected`` is drawn
-    thick and black, on top.
+    thick and black, on top. Each curve keeps at most ``max_points`` evenly spaced
+    points (and its last one): dozens of runs of thousands of iterations would
+    otherwise weigh megabytes on every live redraw.
 
     Parameters
     ----------
@@ -192,10 +204,11 @@ def sweep_cost_curves(
             color = sample_colorscale(ACCURACY_COLORSCALE, [min(max(accuracy, 0), 1)])[0]
             line = {"color": color, "width": 1.5}
         status = "diverged" if result.diverged else f"test accuracy {accuracy:.1%}"
+        shown = _thinned(len(result.costs), max_points)
         traces.append(
             go.Scatter(
-                x=np.arange(len(result.costs)),
-                y=np.asarray(result.costs, dtype=float),
+                x=shown,
+                y=np.asarray(result.costs, dtype=float)[shown],
                 mode="lines",
                 line=line,
                 name=run_label(result, names, labels),
@@ -216,3 +229,12 @@ def sweep_cost_curves(
             yaxis={"type": "log"},
         ),
     )
+
+
+def _thinned(length: int, max_points: int) -> np.ndarray:
+    """At most ``max_points`` evenly spaced indices of ``range(length)``, the last included."""
+    step = max(1, -(-length // max_points))
+    indices = np.arange(0, length, step)
+    if length and indices[-1] != length - 1:
+        indices = np.append(indices, length - 1)
+    return indices
