@@ -135,6 +135,7 @@ def sweep_heatmap(
                         "color": COLORS["wrong"],
                         "line": {"width": 3},
                     },
+                    unselected={"marker": {"opacity": 1}},  # a click elsewhere keeps it
                     name="the tutorial's settings",
                     hoverinfo="name",
                     showlegend=True,
