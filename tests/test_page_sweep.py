@@ -128,3 +128,22 @@ def test_an_unreachable_cluster_is_explained_not_a_traceback(app, monkeypatch):
         "The sweep's workers are not available: cannot reach the Dask scheduler at "
         "tcp://127.0.0.1:9"
     )
+
+
+def test_a_learner_waiting_for_a_core_sees_their_place(app, monkeypatch):
+    from signviz import sweep
+
+    # As if three other learners' sweeps were ahead of this one in the server's queue.
+    monkeypatch.setattr(sweep.SweepPool, "place_in_queue", lambda pool, job: 4)
+    open_sweep_page(app)
+    app.button(key="sweep_start").click().run()
+    job = app.session_state["sweep_job"]
+    try:
+        assert not app.exception
+        assert not job.done  # twelve runs of 500 iterations take seconds
+        assert app.info[0].value == (
+            "Every worker is busy with other learners' runs: 3 sweeps ahead of yours in the queue."
+        )
+    finally:
+        job.stop()
+        job.wait(60)
