@@ -3,6 +3,7 @@ pool's cost per run, and four learners' sweeps sharing the one pool."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 
@@ -56,6 +57,8 @@ def sweep_speedup(task) -> list[Result]:
     with sw.SweepPool(cores) as pool:
         warm_up(pool, task)
     parallel, sequential = interleaved(lambda: through_pool(cores), one_after_another, rounds=2)
+    # Several processes only help with idle cores: say how busy the machine was.
+    busy = f"load average {os.getloadavg()[0]:.1f} on {cores} cores at the end"
     return [
         Result.at_least(
             f"9a. 3x3 two-layer sweep ({ITERATIONS} iterations): one by one vs on {cores} cores",
@@ -63,6 +66,7 @@ def sweep_speedup(task) -> list[Result]:
             parallel,
             "s",
             0.8 * cores,
+            busy,
         ),
         Result.at_most(
             "9b. A sweep's run through the pool (one worker) vs its training alone",
@@ -95,11 +99,12 @@ def shared_pool(task) -> Result:
         alone, _ = learners(1)
         four, first_results = learners(4)
     waits = ", ".join(f"{seconds:.1f}" for seconds in first_results)
+    busy = f"load average {os.getloadavg()[0]:.1f}"
     return Result.at_most(
         "9c. Four learners' 3x3 sweeps at once on the shared pool vs one alone",
         four,
         alone,
         "s",
         4.4,
-        f"first result of each learner after {waits} s",
+        f"first result of each learner after {waits} s; {busy}",
     )

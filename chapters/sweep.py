@@ -132,6 +132,7 @@ if start:
             job.stop()  # one sweep per learner at a time
         job = pool.submit(plan, task)
         st.session_state["sweep_job"] = job
+        st.session_state.pop("sweep_run", None)  # the new grid's best run comes first
         st.session_state["sweep_context"] = {
             "x": x, "y": y, "labels": labels, "tutorial": tutorial, "task": task,
         }  # fmt: skip
