@@ -449,6 +449,11 @@ def _position(settings: dict, x, y, x_values, y_values) -> tuple[int, int]:
 # -- where runs are computed ----------------------------------------------------------
 
 
+def _import_models() -> None:
+    """What a worker imports before its first run (scikit-learn, with the models)."""
+    import signviz.models  # noqa: F401
+
+
 class _LokyEngine:
     """Worker processes on this machine: loky's reusable executor, as joblib uses it."""
 
@@ -461,6 +466,9 @@ class _LokyEngine:
             raise ValueError(f"a sweep needs at least one worker, got {workers}")
         self._executor = get_reusable_executor
         self.description = f"{self.capacity} worker processes on this machine"
+        # Start the workers and their imports now (seconds), not at the first run.
+        for _ in range(self.capacity):
+            self._executor(max_workers=self.capacity, timeout=300).submit(_import_models)
 
     def place(self, arrays: tuple) -> tuple:
         return arrays
