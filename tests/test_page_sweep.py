@@ -1,11 +1,12 @@
 """Chapter 8, "Try them", through AppTest: the controls, a small sweep filling the grid."""
 
 import math
-import os
+import re
 
 import numpy as np
 import pytest
 from charts import chart_titled, values
+from joblib import cpu_count
 
 from signviz.sweep import summarize
 
@@ -35,13 +36,10 @@ def test_the_chapter_offers_the_tutorials_models_and_a_grid(app):
     assert app.selectbox(key="sweep_two-layer_y").value == "hidden_units"
     assert app.multiselect(key="sweep_two-layer_hidden_units_values").value == [1, 3, 8]
     assert app.selectbox(key="sweep_two-layer_n_iterations_fixed").value == 500
-    assert (
-        any(
-            caption.value == "12 runs; they run on 2 worker processes on this machine."
-            for caption in app.caption
-        )
-        or os.cpu_count() != 2
-    )
+    workers = cpu_count()
+    assert f"12 runs; they run on {workers} worker processes on this machine." in [
+        caption.value for caption in app.caption
+    ]
 
 
 def test_a_small_sweep_fills_the_heatmap(app):
@@ -64,11 +62,13 @@ def test_a_small_sweep_fills_the_heatmap(app):
     )
     np.testing.assert_allclose(shown, summary.test_accuracy)
     assert "…" not in str(accuracy["text"])  # every cell filled
+    # A learning rate of 10 throws the network of 3 hidden units off: grey, not 0 %.
+    assert summary.diverged[1, 1] == 1 and summary.diverged[:, 0].sum() == 0
     for row in range(2):
         for column in range(2):
-            if summary.diverged[row, column]:
-                assert accuracy["text"][row][column] == "diverged"
-                assert diverged["z"][row][column] == 1.0
+            gone = bool(summary.diverged[row, column])
+            assert (accuracy["text"][row][column] == "diverged") == gone
+            assert diverged["z"][row][column] == (1.0 if gone else None)
     assert heatmap["data"][-1]["name"] == "the tutorial's settings"
     assert (heatmap["data"][-1]["x"], heatmap["data"][-1]["y"]) == (["0.01"], ["3"])
 
@@ -80,6 +80,7 @@ def test_a_small_sweep_fills_the_heatmap(app):
     tutorial_cell = summary.test_accuracy[summary.cell(0.01, 3)]
     assert f"The tutorial's settings (framed in red) reached {tutorial_cell:.1%}." in text
     assert "iterations 50 (the tutorial: 2500)" in text
+    assert f"{summary.diverged.sum()} of 4 finished runs diverged (grey)" in text
 
     # The run shown first is the best one; choosing another shows its curve and weights.
     best_run = max(job.results, key=lambda run: (not run.diverged, run.test_accuracy))
@@ -90,6 +91,10 @@ def test_a_small_sweep_fills_the_heatmap(app):
         if run.settings["learning_rate"] == 0.01 and run.settings["hidden_units"] == 3
     )
     app.selectbox(key="sweep_run").set_value(tutorial_run.index).run()
+    shown = {metric.label: metric.value for metric in app.metric}
+    assert shown["Test accuracy"] == f"{tutorial_run.test_accuracy:.2%}"
+    assert shown["Train accuracy"] == f"{tutorial_run.train_accuracy:.2%}"
+    assert shown["Iterations"] == "50"
     assert values(chart_titled(app, "This run's cost")["data"][0]["y"]).tolist() == pytest.approx(
         list(tutorial_run.costs)
     )
@@ -108,6 +113,7 @@ def test_stop_keeps_what_finished_and_bad_grids_are_explained(app):
     assert "This grid cannot run: hidden_units has no values to try." in app.error[0].value
 
     app.multiselect(key="sweep_two-layer_hidden_units_values").set_value([1, 2, 3, 4, 8])
+    app.multiselect(key="sweep_two-layer_learning_rate_values").set_value([0.03, 0.1, 0.3, 1.0])
     app.selectbox(key="sweep_two-layer_n_iterations_fixed").set_value(1000)
     app.button(key="sweep_start").click().run()
     app.button(key="sweep_stop").click().run()
@@ -116,6 +122,8 @@ def test_stop_keeps_what_finished_and_bad_grids_are_explained(app):
     assert f"Stopped: {len(job.results)} of 20 runs finished, and they are kept." in (
         app.info[0].value
     )
+    text = " ".join(block.value for block in app.markdown)
+    assert "The tutorial's values of these two settings are not on this grid." in text
 
 
 def test_an_unreachable_cluster_is_explained_not_a_traceback(app, monkeypatch):
@@ -141,6 +149,10 @@ def test_a_learner_waiting_for_a_core_sees_their_place(app, monkeypatch):
     try:
         assert not app.exception
         assert not job.done  # twelve runs of 500 iterations take seconds
+        progress = re.fullmatch(
+            r"(\d+) of 12 runs finished, (\d+) running", app.get("progress")[0].proto.text
+        )
+        assert progress and int(progress[1]) < 12 and int(progress[2]) <= cpu_count()
         assert app.info[0].value == (
             "Every worker is busy with other learners' runs: 3 sweeps ahead of yours in the queue."
         )
