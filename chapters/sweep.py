@@ -127,10 +127,15 @@ if start:
         plan = sweep.Sweep(model, {x: x_values, y: y_values}, fixed)
     except ValueError as error:
         st.error(f"This grid cannot run: {error}.")
-    else:
+        plan = None
+    if plan is not None:
         if job is not None:
             job.stop()  # one sweep per learner at a time
-        job = pool.submit(plan, task)
+        try:
+            job = pool.submit(plan, task)
+        except ValueError as error:  # a Dask cluster that stopped answering
+            st.error(f"The sweep could not start: {error}.")
+            st.stop()
         st.session_state["sweep_job"] = job
         st.session_state.pop("sweep_run", None)  # the new grid's best run comes first
         st.session_state["sweep_context"] = {

@@ -514,7 +514,13 @@ class _DaskEngine:
 
     def place(self, arrays: tuple) -> tuple:
         # Sent to the cluster once; hash=True shares them between sweeps of one task.
-        return tuple(self._client.scatter(list(arrays), hash=True))
+        try:
+            scattered = self._client.scatter(list(arrays), hash=True, timeout=CONNECT_TIMEOUT)
+        except Exception as error:  # the cluster went away (dask has its own errors)
+            raise ValueError(
+                f"the Dask cluster at {self.address} did not answer: {error}"
+            ) from None
+        return tuple(scattered)
 
     def submit(self, function, *arguments):
         return self._client.submit(function, *arguments, pure=False)
@@ -523,7 +529,11 @@ class _DaskEngine:
         """Count the cluster's threads again (workers come and go), every few seconds."""
         if force or time.monotonic() - self._checked > 5:
             self._checked = time.monotonic()
-            self.capacity = max(1, sum(self._client.nthreads().values()))
+            try:
+                self.capacity = max(1, sum(self._client.nthreads().values()))
+            except Exception:  # the scheduler is unreachable now: keep the last count
+                if force:
+                    raise
 
     def close(self) -> None:
         if self._owns_client:
@@ -718,10 +728,10 @@ class SweepPool:
     def _dispatch(self) -> None:
         """Give free workers runs, one at a time, fairest first (the pool's thread)."""
         while True:
+            self._engine.refresh()  # may ask a cluster: not while holding the lock
             with self._changed:
                 if self._closed:
                     return
-                self._engine.refresh()
                 while self._running < self._engine.capacity:
                     jobs = self._live_jobs()
                     if not jobs:

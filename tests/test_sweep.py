@@ -232,11 +232,15 @@ def test_a_dask_cluster_gives_the_same_numbers(small_sweep, task, one_by_one, mo
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         monkeypatch.setenv(sw.SCHEDULER_VARIABLE, cluster.scheduler_address)
+        monkeypatch.setattr(sw, "CONNECT_TIMEOUT", "2s")  # the wait once the cluster is gone
         with sw.SweepPool.from_environment() as pool:
             assert pool.capacity == 2
             assert cluster.scheduler_address in pool.description
             job = pool.submit(small_sweep, task)
             arrived = list(job)
+            cluster.close()  # a cluster that goes away is a clear error, not a hang
+            with pytest.raises(ValueError, match=r"the Dask cluster at tcp://\S+ did not answer"):
+                pool.submit(small_sweep, task)
         assert sorted(result.index for result in arrived) == list(range(6))
         assert_same_runs(sorted(arrived, key=lambda result: result.index), one_by_one)
 
