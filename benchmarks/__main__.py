@@ -16,11 +16,14 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from benchmarks import classroom, compute, server
+from benchmarks import sweep as sweep_benchmarks
 from benchmarks.harness import machine, table, write_json
 from signviz import data
 
 DEFAULT_JSON = Path(__file__).parent / "results" / "latest.json"
-GROUPS = ("models", "keras", "live", "data", "startup", "memory", "concurrency", "classroom")
+GROUPS = (
+    "models", "keras", "live", "data", "sweep", "startup", "memory", "concurrency", "classroom"
+)
 
 
 def figure_order(result) -> tuple:
@@ -59,6 +62,9 @@ def main(argv=None) -> int:
             results.append(compute.dataset_cache(str(folder)))
         elif group == "classroom":
             results += classroom.classroom()
+        elif group == "sweep":
+            results += sweep_benchmarks.sweep_speedup(task)
+            results.append(sweep_benchmarks.shared_pool(task))
         else:
             with server.chromium() as browser:
                 measure = {

@@ -1,17 +1,21 @@
-"""The command line: ``python -m signviz tutorial | train MODEL | download``.
+"""The command line: ``python -m signviz tutorial | train MODEL | sweep MODEL | download``.
 
 ``tutorial`` runs the whole tutorial headless and prints what it prints; ``train``
-trains one model on one task (``--json`` for a machine-readable result);
-``download`` fetches and verifies the dataset into the user cache.
+trains one model on one task (``--json`` for a machine-readable result); ``sweep``
+trains a grid of settings in parallel; ``download`` fetches and verifies the dataset
+into the user cache.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 import warnings
+
+import numpy as np
 
 from signviz import data
 from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
@@ -74,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", metavar="PATH", help="dataset folder (default: see README)")
     train.add_argument("--json", action="store_true", help="print one JSON object")
     train.set_defaults(run=run_train)
+
+    add_sweep_parser(commands)
 
     download = commands.add_parser("download", help="download and verify the dataset")
     download.set_defaults(run=run_download)
@@ -232,6 +238,160 @@ def print_costs(costs: list[float], every: int) -> None:
 def print_accuracies(model, task) -> None:
     print(f"train accuracy: {100 * model.score(task.x_train, task.y_train):.2f} %")
     print(f"test accuracy: {100 * model.score(task.x_test, task.y_test):.2f} %")
+
+
+# -- sweep -----------------------------------------------------------------------------
+
+#: The sweep's options that take lists of values, and the hyperparameter each sets.
+SWEEP_OPTIONS = {
+    "learning_rates": "learning_rate",
+    "hidden_units": "hidden_units",
+    "seeds": "random_state",
+}
+
+
+def add_sweep_parser(commands) -> None:
+    """The ``sweep`` command: its options and what runs it."""
+    from signviz.sweep import MODELS as SWEEP_MODELS
+
+    sweep = commands.add_parser(
+        "sweep", help="train a grid of hyperparameters in parallel and compare them"
+    )
+    sweep.add_argument(
+        "model", choices=SWEEP_MODELS, metavar="MODEL", help=" | ".join(SWEEP_MODELS)
+    )
+    sweep.add_argument("--learning-rates", type=number_list(float), metavar="0.001,0.01,0.1")
+    sweep.add_argument("--hidden-units", type=number_list(int), metavar="1,3,8")
+    sweep.add_argument(
+        "--seeds", type=number_list(int), metavar="0,1,2", help="seeds of the initial weights"
+    )
+    sweep.add_argument(
+        "--iterations", "--epochs", type=positive_int, dest="iterations", metavar="N",
+        help="iterations (or epochs) of every run (default: the tutorial's)",
+    )  # fmt: skip
+    sweep.add_argument(
+        "--jobs", type=positive_int, metavar="N", help="worker processes (default: one per core)"
+    )
+    sweep.add_argument(
+        "--dask-scheduler", metavar="ADDR",
+        help="run on this Dask cluster, like tcp://host:8786 (default: $SIGNVIZ_DASK_SCHEDULER)",
+    )  # fmt: skip
+    sweep.add_argument("--digits", nargs=2, type=int, default=(0, 1), metavar=("A", "B"))
+    sweep.add_argument("--data", metavar="PATH", help="dataset folder (default: see README)")
+    sweep.add_argument("--json", action="store_true", help='print {"runs": [...]} as JSON')
+    sweep.set_defaults(run=run_sweep)
+
+
+def number_list(kind: type):
+    """An argparse type: ``"0.1,1"`` -> ``[0.1, 1.0]`` of ``kind``."""
+
+    def parse(text: str) -> list:
+        try:
+            return [kind(part) for part in text.split(",")]
+        except ValueError:
+            what = "whole numbers" if kind is int else "numbers"
+            raise argparse.ArgumentTypeError(
+                f"expected {what} separated by commas, like 1,3,8 (got {text!r})"
+            ) from None
+
+    return parse
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def make_sweep(arguments):
+    """The `~signviz.sweep.Sweep` the options describe; `UsageError` for options that do
+    not apply to the model."""
+    from signviz import sweep
+
+    parameters = sweep.hyperparameters(arguments.model)
+    grid = {}
+    for option, name in SWEEP_OPTIONS.items():
+        values = getattr(arguments, option)
+        if values is None:
+            continue
+        if name not in parameters:
+            flag = "--" + option.replace("_", "-")
+            raise UsageError(f"{flag} does not apply to {arguments.model}")
+        grid[name] = values
+    if not grid:
+        raise UsageError("give values to try, e.g. --learning-rates 0.001,0.01,0.1")
+    fixed = {}
+    if arguments.iterations is not None:
+        fixed[sweep.iterations_parameter(arguments.model)] = arguments.iterations
+    return sweep.Sweep(arguments.model, grid, fixed)
+
+
+def run_sweep(arguments) -> int:
+    import os
+
+    from tqdm import tqdm
+
+    from signviz import sweep
+
+    plan = make_sweep(arguments)
+    scheduler = arguments.dask_scheduler or os.environ.get(sweep.SCHEDULER_VARIABLE) or None
+    dataset = data.load_dataset(arguments.data, progressbar=not arguments.json)
+    task = data.make_task(dataset, tuple(arguments.digits), dtype=np.float32)
+    if dataset.is_fallback:
+        print(dataset.message, file=sys.stderr)
+    interrupted = False
+    with sweep.SweepPool(arguments.jobs, scheduler=scheduler) as pool:
+        job = pool.submit(plan, task)
+        with tqdm(total=len(plan), desc="runs", unit="run", file=sys.stderr) as bar:
+            bar.set_postfix_str(pool.description)
+            try:
+                for _ in job:
+                    bar.update()
+            except KeyboardInterrupt:  # Ctrl-C: keep and show what finished
+                job.stop()
+                interrupted = True
+    if job.error is not None:
+        print(f"signviz: a run failed: {job.error}", file=sys.stderr)
+        return 1
+    results = sorted(job.results, key=lambda result: result.index)
+    if arguments.json:
+        print(json.dumps({"runs": [result.as_dict() for result in results]}, allow_nan=False))
+    else:
+        print(sweep_table(plan, results))
+        if interrupted:
+            print(f"stopped: {len(results)} of {len(plan)} runs finished")
+    return 130 if interrupted else 0
+
+
+def sweep_table(plan, results) -> str:
+    """The finished runs as a text table: the swept values, accuracies, cost, time."""
+    from signviz.sweep import format_value
+
+    header = [*plan.grid, "train acc", "test acc", "final cost", "diverged", "seconds"]
+    rows = [header]
+    for result in results:
+        accuracies = [
+            "-" if math.isnan(value) else f"{100 * value:.2f} %"
+            for value in (result.train_accuracy, result.test_accuracy)
+        ]
+        rows.append(
+            [
+                *(format_value(result.settings[name]) for name in plan.grid),
+                *accuracies,
+                f"{result.costs[-1]:.4g}" if result.costs else "-",
+                f"at {result.diverged_at}" if result.diverged else "no",
+                f"{result.seconds:.2f}",
+            ]
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    )
 
 
 # -- download ------------------------------------------------------------------------

@@ -10,7 +10,8 @@ The modules group the figures by what they show:
 - :mod:`~signviz.figures.concepts`: the computation graph, activations, losses and
   gradient descent on one weight;
 - :mod:`~signviz.figures.dataset`: what the dataset holds;
-- :mod:`~signviz.figures.comparison`: confusion matrices and explanation maps.
+- :mod:`~signviz.figures.comparison`: confusion matrices and explanation maps;
+- :mod:`~signviz.figures.sweep`: a hyperparameter sweep's grid and its runs' costs.
 """
 
 from signviz.figures.comparison import confusion_matrix, explanation_map
@@ -33,6 +34,7 @@ from signviz.figures.images import (
     weight_heatmaps,
     weight_images,
 )
+from signviz.figures.sweep import run_label, sweep_cost_curves, sweep_heatmap
 from signviz.figures.training import (
     cost_curve,
     cost_curves,
@@ -58,7 +60,10 @@ __all__ = [
     "loss_curves",
     "prediction_grid",
     "preparation_diagram",
+    "run_label",
     "sigmoid_point",
+    "sweep_cost_curves",
+    "sweep_heatmap",
     "weight_heatmap",
     "weight_heatmaps",
     "weight_images",
