@@ -22,7 +22,15 @@ from signviz import data
 
 DEFAULT_JSON = Path(__file__).parent / "results" / "latest.json"
 GROUPS = (
-    "models", "keras", "live", "data", "sweep", "startup", "memory", "concurrency", "classroom"
+    "models",
+    "keras",
+    "live",
+    "data",
+    "sweep",
+    "startup",
+    "memory",
+    "concurrency",
+    "classroom",
 )
 
 
