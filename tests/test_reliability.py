@@ -356,6 +356,17 @@ def test_9_a_network_too_large_is_refused_before_allocating(monkeypatch):
         assert not hasattr(model, "n_iter_")
 
 
+@pytest.mark.slow
+def test_9_a_keras_network_too_large_is_refused_before_building(monkeypatch):
+    from signviz.models.keras_network import KerasNetwork
+
+    monkeypatch.setenv(MEMORY_LIMIT_VARIABLE, "1G")
+    model = KerasNetwork(hidden_layer_sizes=(100_000,))
+    with pytest.raises(ResourceLimitError, match=r"Keras network with hidden layers \(100000,\)"):
+        model.fit(np.zeros((348, 4096)), np.arange(348) % 2)
+    assert not hasattr(model, "model_")
+
+
 @pytest.mark.parametrize(
     "model",
     [
