@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         arguments = parser.parse_args(argv)
         return arguments.run(arguments)
     except (UsageError, ValueError) as error:
-        print(f"signviz: error: {error}", file=sys.stderr)
+        print(f"signviz: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except MemoryError:
         print("signviz: error: ran out of memory; choose smaller settings", file=sys.stderr)
@@ -60,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("signviz: stopped", file=sys.stderr)
         return INTERRUPTED
+
+
+def one_line(message: str) -> str:
+    """The message with control characters (a newline in a typed value...) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -120,6 +120,7 @@ def test_human_readable_output(tiny_data, capsys):
         (["train", "two-layer", "--hidden-units", "0"], "--hidden-units must be a positive"),
         (["train", "logreg", "--seed", "-1"], "--seed must be a whole number"),
         (["train", "logreg", "--label-order", "random"], "invalid choice"),
+        (["train", "logreg", "--learning-rate", "0", "\r0"], "arguments: \\r0"),
         (["train", "logreg", "--hidden-units", "3"], "--hidden-units applies to two-layer"),
         (["train", "two-layer", "--layers", "8,4"], "--layers applies to deep, keras"),
         (["train", "deep", "--layers", "8,x"], "whole numbers"),
