@@ -6,7 +6,7 @@ each model estimates its needs from its hyperparameters and the data's shape bef
 creating any array, and `check_memory` refuses an estimate above the limit with one
 sentence that says both sizes.
 
-The limit is 80 % of the memory the operating system reports as available
+The limit is half the memory the operating system reports as available
 (``MemAvailable`` in ``/proc/meminfo`` on Linux), or the ``SIGNVIZ_MEMORY_LIMIT``
 environment variable when set (bytes, or with a suffix: ``500M``, ``2G``), whichever is
 smaller. A deployed app can set the variable to bound what one visitor may ask for.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 MEMORY_LIMIT_VARIABLE = "SIGNVIZ_MEMORY_LIMIT"
 #: Share of the available memory one computation may use.
-AVAILABLE_SHARE = 0.8
+AVAILABLE_SHARE = 0.5
 
 _SUFFIXES = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 

@@ -288,10 +288,11 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
         for size in sizes:
             check_positive("every hidden layer size", size, integer=True)
         n_samples, n_features = X.shape
-        # Parameters, gradients, Adam's two moments and a temporary; one batch of
+        # Parameters, gradients, Adam's two moments, temporaries and the initializer's
+        # copy of each weight (8 arrays of the parameters' size); one batch of
         # activations; and the copy of X that TensorFlow's dataset holds.
         needed = (
-            network_memory([n_features, *sizes, 1], min(n_samples, int(self.batch_size)), 4, 6)
+            network_memory([n_features, *sizes, 1], min(n_samples, int(self.batch_size)), 4, 8)
             + 4 * X.size
         )
         check_memory(
