@@ -173,7 +173,7 @@ def select_task() -> data.Task | None:
     st.session_state["task"] = None  # until the controls make a valid one
     try:
         dataset = load_dataset()
-    except data.DatasetError as error:
+    except ValueError as error:  # a DatasetError, or arrays too large for the memory limit
         st.error(f"The dataset could not be loaded: {error}")
         return None
     if dataset.is_fallback:
