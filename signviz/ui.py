@@ -143,9 +143,10 @@ def select_task() -> data.Task | None:
     # drops their URL parameters unless the server marks their values as set: a
     # shared link would lose its seed (and sometimes the whole task) on the first
     # click in the navigation. Setting each kept value again marks it, so the
-    # browser shows it and the URL keeps it.
-    for key in TASK_DEFAULTS:
-        if key in st.session_state:
+    # browser shows it and the URL keeps it. (Streamlit logs once per process that
+    # these controls have a default and a value set through st.session_state.)
+    for key, default in TASK_DEFAULTS.items():
+        if st.session_state.get(key, default) != default:
             st.session_state[key] = st.session_state[key]
     with st.sidebar:
         st.subheader("Task")
