@@ -11,8 +11,11 @@ Where the images come from, in order:
 4. scikit-learn's small 8x8 handwritten digits, with a message saying why.
 
 Photos are turned into the tutorial's 64x64 grayscale arrays by `preprocess_image`,
-and the result is cached as a ``.npz`` file so the next load is instant. `make_task`
-then picks two digits and splits them into training and test sets as the tutorial does.
+and the result is cached as a ``.npz`` file so the next load is fast. Every load of a
+photo folder hashes its files once and compares them with the published dataset
+(`compare_with_published` says how a copy differs); the cache is keyed by that content
+hash and checked before use. `make_task` then picks two digits and splits them into
+training and test sets as the tutorial does.
 """
 
 import contextlib
