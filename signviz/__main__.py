@@ -4,6 +4,10 @@
 trains one model on one task (``--json`` for a machine-readable result); ``sweep``
 trains a grid of settings in parallel; ``download`` fetches and verifies the dataset
 into the user cache.
+
+Bad input never ends in a traceback: an unusable argument, dataset or setting exits
+with status 2 and one line saying what is wrong; Ctrl-C exits with status 130 and one
+line (``train`` first reports what it trained so far).
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+#: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
+INTERRUPTED = 130
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -47,8 +55,19 @@ def main(argv: list[str] | None = None) -> int:
         arguments = parser.parse_args(argv)
         return arguments.run(arguments)
     except (UsageError, ValueError) as error:
-        print(f"signviz: error: {error}", file=sys.stderr)
+        print(f"signviz: error: {one_line(str(error))}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print("signviz: error: ran out of memory; choose smaller settings", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("signviz: stopped", file=sys.stderr)
+        return INTERRUPTED
+
+
+def one_line(message: str) -> str:
+    """The message with control characters (a newline in a typed value...) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     tutorial = commands.add_parser("tutorial", help="run the whole tutorial and print its results")
     tutorial.add_argument("--data", metavar="PATH", help="dataset folder (default: see README)")
+    add_label_order(tutorial)
     tutorial.add_argument(
         "--no-keras", action="store_true", help="skip the Keras chapter (no TensorFlow import)"
     )
@@ -76,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--test-size", type=float, default=0.15)
     train.add_argument("--data", metavar="PATH", help="dataset folder (default: see README)")
+    add_label_order(train)
     train.add_argument("--json", action="store_true", help="print one JSON object")
     train.set_defaults(run=run_train)
 
@@ -84,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     download = commands.add_parser("download", help="download and verify the dataset")
     download.set_defaults(run=run_download)
     return parser
+
+
+def add_label_order(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--label-order",
+        choices=tuple(data.LABEL_ORDERS),
+        help=f"digit order of the columns of a Kaggle-style Y.npy (default: "
+        f"{data.LABEL_ORDER_VARIABLE}, else recognized from the counts)",
+    )
 
 
 def parse_layers(text: str) -> tuple[int, ...]:
@@ -107,40 +137,91 @@ def run_train(arguments) -> int:
         if getattr(arguments, option) is not None and arguments.model not in models:
             flag = "--" + option.replace("_", "-")
             raise UsageError(f"{flag} applies to {', '.join(models)}, not to {arguments.model}")
+    check_numbers(arguments)
     estimator = make_estimator(arguments)
-    dataset = data.load_dataset(arguments.data, progressbar=not arguments.json)
+    dataset = load(arguments, progressbar=not arguments.json)
     task = data.make_task(
         dataset, tuple(arguments.digits), test_size=arguments.test_size, random_state=arguments.seed
     )
-    if dataset.is_fallback:
-        print(dataset.message, file=sys.stderr)
     started = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning at max_iter=150
-        estimator.fit(task.x_train, task.y_train)
+    interrupted = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning at max_iter=150
+            estimator.fit(task.x_train, task.y_train)
+    except KeyboardInterrupt:  # Ctrl-C: report what was trained so far
+        interrupted = True
     seconds = time.perf_counter() - started
+    trained = hasattr(estimator, "n_iter_")
     result = {
         "model": arguments.model,
         "digits": list(task.digits),
         "n_train": task.n_train,
         "n_test": task.n_test,
         "costs": list(getattr(estimator, "cost_history_", [])),
-        "train_accuracy": float(estimator.score(task.x_train, task.y_train)),
-        "test_accuracy": float(estimator.score(task.x_test, task.y_test)),
+        "train_accuracy": float(estimator.score(task.x_train, task.y_train)) if trained else None,
+        "test_accuracy": float(estimator.score(task.x_test, task.y_test)) if trained else None,
         "seconds": seconds,
         "diverged": bool(getattr(estimator, "diverged_", False)),
+        "diverged_at": getattr(estimator, "diverged_at_", None),
+        "interrupted": interrupted,
     }
+    if interrupted:
+        done = int(getattr(estimator, "n_iter_", 0)) if trained else 0
+        print(f"signviz: stopped at iteration {done}", file=sys.stderr)
     if arguments.json:
-        print(json.dumps(result))
-        return 0
+        print(to_json(result))
+        return INTERRUPTED if interrupted else 0
     print(f"{arguments.model} on digits {task.digits[0]} and {task.digits[1]}")
     print(f"{task.n_train} training and {task.n_test} test images, {task.n_features} pixels each")
     print_costs(result["costs"], every=max(1, len(result["costs"]) // 15))
     if result["diverged"]:
         print(estimator.divergence_message)
-    print_accuracies(estimator, task)
+    if trained:
+        print_accuracies(estimator, task)
     print(f"trained in {seconds:.2f} s")
-    return 0
+    return INTERRUPTED if interrupted else 0
+
+
+def to_json(value) -> str:
+    """Strict JSON: a non-finite number (a diverged cost) becomes null, never ``NaN``."""
+
+    def finite(item):
+        if isinstance(item, float) and not math.isfinite(item):
+            return None
+        if isinstance(item, dict):
+            return {key: finite(entry) for key, entry in item.items()}
+        if isinstance(item, list | tuple):
+            return [finite(entry) for entry in item]
+        return item
+
+    return json.dumps(finite(value), allow_nan=False)
+
+
+def load(arguments, progressbar: bool) -> data.Dataset:
+    """The dataset the arguments name; its fallback message and notices go to stderr."""
+    dataset = data.load_dataset(
+        arguments.data, progressbar=progressbar, label_order=arguments.label_order
+    )
+    for note in ([dataset.message] if dataset.is_fallback else []) + list(dataset.notices):
+        print(f"signviz: note: {note}", file=sys.stderr)
+    return dataset
+
+
+def check_numbers(arguments) -> None:
+    """Options that must be positive are checked here, named as typed, for every model."""
+    for flag, value, integer in (
+        ("--iterations", arguments.iterations, True),
+        ("--hidden-units", arguments.hidden_units, True),
+        ("--learning-rate", arguments.learning_rate, False),
+    ):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            kind = "a positive whole number" if integer else "a positive number"
+            raise UsageError(f"{flag} must be {kind}, got {value}")
+    if not (math.isfinite(arguments.test_size) and 0 < arguments.test_size < 1):
+        raise UsageError(f"--test-size must be between 0 and 1, got {arguments.test_size}")
+    if not 0 <= arguments.seed < 2**32:
+        raise UsageError(f"--seed must be a whole number from 0 to 2**32 - 1, got {arguments.seed}")
 
 
 def make_estimator(arguments):
@@ -160,7 +241,9 @@ def make_estimator(arguments):
     if arguments.model == "sklearn":
         from sklearn.linear_model import LogisticRegression
 
-        return LogisticRegression(random_state=arguments.seed, max_iter=iterations or 150)
+        return LogisticRegression(
+            random_state=arguments.seed, max_iter=150 if iterations is None else iterations
+        )
     options["random_state"] = arguments.seed
     if arguments.model == "two-layer":
         if iterations is not None:
@@ -179,9 +262,7 @@ def make_estimator(arguments):
 
 
 def run_tutorial(arguments) -> int:
-    dataset = data.load_dataset(arguments.data, progressbar=True)
-    if dataset.is_fallback:
-        print(dataset.message)
+    dataset = load(arguments, progressbar=True)
     task = data.make_task(dataset, (0, 1))
     shapes = task.tutorial_shapes()
     section("The data")

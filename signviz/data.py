@@ -11,8 +11,11 @@ Where the images come from, in order:
 4. scikit-learn's small 8x8 handwritten digits, with a message saying why.
 
 Photos are turned into the tutorial's 64x64 grayscale arrays by `preprocess_image`,
-and the result is cached as a ``.npz`` file so the next load is instant. `make_task`
-then picks two digits and splits them into training and test sets as the tutorial does.
+and the result is cached as a ``.npz`` file so the next load is fast. Every load of a
+photo folder hashes its files once and compares them with the published dataset
+(`compare_with_published` says how a copy differs); the cache is keyed by that content
+hash and checked before use. `make_task` then picks two digits and splits them into
+training and test sets as the tutorial does.
 """
 
 import contextlib
@@ -30,6 +33,8 @@ from pathlib import Path
 import numpy as np
 import pooch
 from PIL import Image
+
+from signviz.resources import check_memory
 
 DATASET_COMMIT = "4b09433ef9d5c60602e8805bb54b8aa2428527f8"
 DATASET_URL = (
@@ -80,6 +85,9 @@ class Dataset:
         The folder the images were read from; None for the fallback.
     message : str or None
         For the fallback: why the real dataset is missing and how to get it.
+    notices : tuple of str
+        What a learner should know about this copy: how it differs from the published
+        dataset, or that a damaged cache was rebuilt. Empty for the verified dataset.
     """
 
     images: np.ndarray
@@ -88,6 +96,7 @@ class Dataset:
     source: str
     location: str | None = None
     message: str | None = None
+    notices: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.images.ndim != 3 or not len(self.images) == len(self.digits) == len(self.names):
@@ -241,7 +250,9 @@ def _make_read_only(*arrays):
 # Finding and loading ---------------------------------------------------------------
 
 
-def load_dataset(path=None, *, download=True, cache_dir=None, progressbar=False) -> Dataset:
+def load_dataset(
+    path=None, *, download=True, cache_dir=None, progressbar=False, label_order=None
+) -> Dataset:
     """Load the Sign Language Digits as 64x64 grayscale images.
 
     Parameters
@@ -257,6 +268,11 @@ def load_dataset(path=None, *, download=True, cache_dir=None, progressbar=False)
         ``SIGNVIZ_CACHE_DIR``, else the user cache (``pooch.os_cache("signviz")``).
     progressbar : bool, default False
         Show a progress bar while downloading.
+    label_order : {"kaggle", "digits"}, optional
+        For Kaggle-style arrays: the digit of each column of ``Y.npy``, Kaggle's order
+        (9, 0, 7, 6, 1, 8, 4, 3, 2, 5) or plain digit order. Defaults to the
+        ``SIGNVIZ_LABEL_ORDER`` environment variable, else it is recognized from the
+        number of images in each column (an error if that matches neither layout).
 
     Returns
     -------
@@ -269,6 +285,12 @@ def load_dataset(path=None, *, download=True, cache_dir=None, progressbar=False)
     ------
     DatasetError
         If a folder was named but holds no readable dataset.
+
+    Notes
+    -----
+    A folder of photos is hashed on every load and compared with the published dataset;
+    a copy that differs is used, with a note in ``notices`` that says how it differs.
+    Damaged or stale cached arrays are rebuilt, also with a note.
     """
     cache = _cache_folder(cache_dir)
     found = _find(path, cache)
@@ -281,7 +303,7 @@ def load_dataset(path=None, *, download=True, cache_dir=None, progressbar=False)
             return _fallback(str(error))
     folder, source = found
     if source == "kaggle":
-        return _read_kaggle(folder)
+        return _read_kaggle(folder, label_order)
     return _read_image_folder(folder, source, cache)
 
 
@@ -320,8 +342,9 @@ def _find(path, cache: Path) -> tuple[Path, str] | None:
     if path is not None:
         return _recognize(Path(path), f"the folder {path}")
     if os.environ.get(DATA_DIR_VARIABLE):
-        value = os.environ[DATA_DIR_VARIABLE]
-        return _recognize(Path(value), f"{DATA_DIR_VARIABLE}={value}")
+        value = Path(os.environ[DATA_DIR_VARIABLE])
+        # Only the folder's own name: an app's visitors need not see the server's paths.
+        return _recognize(value, f"the folder …/{value.name} named by {DATA_DIR_VARIABLE}")
     downloaded = cache / _DOWNLOAD_FOLDER / "Dataset"
     return (downloaded, "download") if downloaded.is_dir() else None
 
@@ -380,7 +403,7 @@ def preprocess_image(image: Image.Image, size=IMAGE_SIZE) -> np.ndarray:
 def _image_files(dataset_dir: Path) -> list[tuple[str, int, Path]]:
     """(name, digit, path) of each image: digit folders in order, files sorted by name."""
     if not any((dataset_dir / str(digit)).is_dir() for digit in range(10)):
-        raise DatasetError(f"{dataset_dir} has none of the digit folders 0 ... 9")
+        raise DatasetError("the data folder has none of the digit folders 0 ... 9")
     files = []
     for digit in range(10):
         folder = dataset_dir / str(digit)
@@ -400,62 +423,192 @@ def _is_image_file(path: Path) -> bool:
 
 
 def _read_image_folder(dataset_dir: Path, source: str, cache: Path) -> Dataset:
+    """Read a folder of digit folders: verified against the published files, cached by content.
+
+    Every load hashes the image files once (the fingerprint of `dataset_fingerprint`);
+    a copy that differs from the published dataset is still used, with a notice that
+    says how it differs. The preprocessed arrays are cached under that content hash, so
+    a file rewritten with the same size and time cannot bring back stale arrays, and
+    the cache file is checked before it is trusted (see `_read_processed`).
+    """
     files = _image_files(dataset_dir)
     if not files:
-        raise DatasetError(f"the digit folders in {dataset_dir} hold no .jpg, .jpeg or .png")
-    cached = _processed_file(dataset_dir, files, cache)
-    images = _read_processed(cached)
+        raise DatasetError("the digit folders hold no .jpg, .jpeg or .png images")
+    fingerprint = _fingerprint(files)
+    notices = []
+    if fingerprint != DATASET_FINGERPRINT:
+        notices.append(_describe_difference(files))
+    digits = np.array([digit for _, digit, _ in files], dtype=np.int64)
+    cached = _processed_file(dataset_dir, fingerprint, cache)
+    images, problem = _read_processed(cached, digits, fingerprint)
     if images is None:
-        images = np.stack([_read_image(path) for _, _, path in files])
-        _write_processed(cached, images)
+        images = np.stack([_read_image(name, path) for name, _, path in files])
+        _write_processed(cached, images, digits, fingerprint)
+        if problem is not None:
+            notices.append(
+                f"The cached arrays {cached.relative_to(cache)} were rebuilt from the images: "
+                f"{problem}."
+            )
     return Dataset(
         images=images,
-        digits=np.array([digit for _, digit, _ in files], dtype=np.int64),
+        digits=digits,
         names=tuple(name for name, _, _ in files),
         source=source,
         location=str(dataset_dir),
+        notices=tuple(notices),
     )
 
 
-def _read_image(path: Path) -> np.ndarray:
+#: Images larger than this many pixels are refused before they are decoded (the
+#: dataset's photos have 10,000; Pillow itself refuses above about 179 million).
+MAX_IMAGE_PIXELS = 25_000_000
+
+
+def _read_image(name: str, path: Path) -> np.ndarray:
+    """Decode and preprocess one image; any failure names the file (relative to the folder)."""
     try:
         with Image.open(path) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise DatasetError(
+                    f"the image {name} has {width}×{height} pixels, more than the "
+                    f"{MAX_IMAGE_PIXELS:,} an image may have"
+                )
             image.load()  # decode everything now, so a truncated file fails here
             return preprocess_image(image)
-    except OSError as error:
-        raise DatasetError(f"cannot read the image {path}: {error}") from error
+    except DatasetError:
+        raise
+    except Exception as error:  # a damaged file can fail in many ways inside Pillow
+        reason = str(error).replace(str(path), name) or type(error).__name__
+        raise DatasetError(f"cannot read the image {name}: {reason}") from error
 
 
-def _processed_file(dataset_dir: Path, files, cache: Path) -> Path:
-    """Where the preprocessed arrays of this exact folder content are cached.
+def _fingerprint(files) -> str:
+    """`dataset_fingerprint` of these files: one pass over their bytes."""
+    fingerprint = hashlib.sha256()
+    for name, _, path in sorted(files):
+        fingerprint.update(name.encode())
+        fingerprint.update(path.read_bytes())
+    return fingerprint.hexdigest()
 
-    The name is ``<folder key>-<content key>.npz``: the content key changes when any
-    file is added, removed or modified (size or modification time).
+
+def published_files() -> dict[str, str]:
+    """Name -> first 16 hexadecimal digits of the SHA-256 of each published image."""
+    listing = Path(__file__).with_name("published_files.txt").read_text()
+    return {
+        name: digest
+        for digest, name in (line.split(" ", 1) for line in listing.splitlines())
+        if not digest.startswith("#")
+    }
+
+
+def compare_with_published(dataset_dir) -> dict[str, list[str]]:
+    """How a ``Dataset`` folder differs from the published one, file by file.
+
+    Parameters
+    ----------
+    dataset_dir : str or os.PathLike
+        The folder holding the digit folders.
+
+    Returns
+    -------
+    dict of str to list of str
+        ``"missing"``, ``"extra"`` and ``"changed"``: sorted image names such as
+        ``"0/IMG_1118.JPG"``; all empty for the published dataset.
+    """
+    return _compare(_image_files(Path(dataset_dir)))
+
+
+def _compare(files) -> dict[str, list[str]]:
+    published = published_files()
+    present = {name: path for name, _, path in files}
+    changed = [
+        name
+        for name in sorted(present.keys() & published.keys())
+        if hashlib.sha256(present[name].read_bytes()).hexdigest()[:16] != published[name]
+    ]
+    return {
+        "missing": sorted(published.keys() - present.keys()),
+        "extra": sorted(present.keys() - published.keys()),
+        "changed": changed,
+    }
+
+
+def _describe_difference(files) -> str:
+    difference = _compare(files)
+    parts = []
+    for kind, names in difference.items():
+        if names:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            parts.append(f"{len(names)} {kind} ({shown})")
+    what = "; ".join(parts) or "the same files, in another order"
+    return (
+        f"These {len(files)} images are not exactly the published Sign Language Digits "
+        f"({sum(DIGIT_COUNTS)} images): {what}. They are used as they are, so the numbers "
+        "will differ from the tutorial's."
+    )
+
+
+def _processed_file(dataset_dir: Path, fingerprint: str, cache: Path) -> Path:
+    """Where the preprocessed arrays of this folder's content are cached.
+
+    The name is ``<folder key>-<content key>.npz``; the content key depends on the
+    images' bytes (their fingerprint), not on file sizes or times.
     """
     folder = str(dataset_dir.resolve())
-    listing = [(name, *_size_and_time(path)) for name, _, path in files]
-    content = (_PREPROCESSING_VERSION, IMAGE_SIZE, folder, listing)
+    content = (_PREPROCESSING_VERSION, IMAGE_SIZE, fingerprint)
     return cache / "processed" / f"{_digest(folder)}-{_digest(content)}.npz"
-
-
-def _size_and_time(path: Path) -> tuple[int, int]:
-    status = path.stat()
-    return status.st_size, status.st_mtime_ns
 
 
 def _digest(value) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
 
 
-def _read_processed(path: Path) -> np.ndarray | None:
+def _checksum(images: np.ndarray, digits: np.ndarray) -> str:
+    """CRC-32 of both arrays' bytes: catches damaged or swapped arrays in a few milliseconds."""
+    crc = zlib.crc32(np.ascontiguousarray(images))
+    return f"{zlib.crc32(np.ascontiguousarray(digits), crc):08x}"
+
+
+def _read_processed(
+    path: Path, digits: np.ndarray, fingerprint: str
+) -> tuple[np.ndarray | None, str | None]:
+    """The cached images, or None and why they cannot be trusted (None if never cached).
+
+    A cache file holds the images, their digits, the fingerprint of the files they were
+    made from and a checksum of the arrays; it is used only if all of them agree with
+    the folder and the images have the expected shape, type and range of values.
+    """
+    if not path.is_file():
+        return None, None
     try:
-        with np.load(path) as arrays:
-            return arrays["images"]
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-        return None  # missing or unreadable: preprocess again
+        with np.load(path, allow_pickle=False) as arrays:
+            stored = {key: arrays[key] for key in _CACHE_KEYS}
+    except KeyError as error:
+        return None, f"it lacks {error}"
+    except Exception as error:  # any damage: truncated, not a zip, wrong format...
+        return None, f"it could not be read ({type(error).__name__})"
+    images = stored["images"]
+    expected_shape = (len(digits), *IMAGE_SIZE)
+    checks = [
+        (images.shape == expected_shape, f"its images have shape {images.shape}, "
+         f"expected {expected_shape}"),
+        (images.dtype == np.float32, f"its images are {images.dtype}, expected float32"),
+        (str(stored["source"]) == fingerprint, "it was made from other files"),
+        (np.array_equal(stored["digits"], digits), "its digits do not match the folders"),
+        (str(stored["checksum"]) == _checksum(images, stored["digits"]), "its checksum is wrong"),
+        (bool(np.all((images >= 0) & (images <= 1))), "its pixel values are not all in [0, 1]"),
+    ]  # fmt: skip
+    for passed, problem in checks:
+        if not passed:
+            return None, problem
+    return images, None
 
 
-def _write_processed(path: Path, images: np.ndarray):
+_CACHE_KEYS = ("images", "digits", "source", "checksum")
+
+
+def _write_processed(path: Path, images: np.ndarray, digits: np.ndarray, fingerprint: str):
     """Save atomically and drop older versions for the same folder.
 
     The cache only saves time: if it cannot be written, the next load preprocesses again.
@@ -465,7 +618,13 @@ def _write_processed(path: Path, images: np.ndarray):
         handle, temporary = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as file:
-                np.savez(file, images=images)
+                np.savez(
+                    file,
+                    images=images,
+                    digits=digits,
+                    source=np.array(fingerprint),
+                    checksum=np.array(_checksum(images, digits)),
+                )
             os.replace(temporary, path)
         finally:
             Path(temporary).unlink(missing_ok=True)
@@ -475,18 +634,34 @@ def _write_processed(path: Path, images: np.ndarray):
                 stale.unlink(missing_ok=True)
 
 
-def _read_kaggle(folder: Path) -> Dataset:
-    images, one_hot = _load_npy(folder / "X.npy"), _load_npy(folder / "Y.npy")
+LABEL_ORDERS = {"kaggle": KAGGLE_COLUMN_DIGITS, "digits": tuple(range(10))}
+"""The digit of each one-hot column of ``Y.npy`` in the two known layouts."""
+LABEL_ORDER_VARIABLE = "SIGNVIZ_LABEL_ORDER"
+_COLUMN_COUNTS = {
+    order: tuple(DIGIT_COUNTS[digit] for digit in digits) for order, digits in LABEL_ORDERS.items()
+}
+
+
+def _read_kaggle(folder: Path, label_order: str | None) -> Dataset:
+    images, one_hot = _load_npy(folder, "X.npy"), _load_npy(folder, "Y.npy")
     if images.ndim != 3 or one_hot.shape != (len(images), 10):
         raise DatasetError(
-            f"in {folder}, X.npy should have shape (n_images, height, width) and Y.npy "
-            f"(n_images, 10); found {images.shape} and {one_hot.shape}"
+            "X.npy should have shape (n_images, height, width) and Y.npy (n_images, 10); "
+            f"found {images.shape} and {one_hot.shape}"
         )
+    if len(images) == 0 or min(images.shape[1:]) < 1:
+        raise DatasetError(f"X.npy holds no pixels: its shape is {images.shape}")
+    for name, array in (("X.npy", images), ("Y.npy", one_hot)):
+        if array.dtype.kind not in "biuf":
+            raise DatasetError(f"{name} should hold real numbers, but holds {array.dtype}")
+    check_memory(8 * images.size, f"reading X.npy of shape {images.shape}")
+    images = np.asarray(images)
     if not np.all((images >= 0) & (images <= 1)):
-        raise DatasetError(f"{folder / 'X.npy'} should hold pixel values between 0 and 1")
+        raise DatasetError("X.npy should hold pixel values between 0 and 1 (none NaN)")
+    one_hot = np.asarray(one_hot)
     if not (np.all((one_hot == 0) | (one_hot == 1)) and np.all(one_hot.sum(axis=1) == 1)):
-        raise DatasetError(f"{folder / 'Y.npy'} should hold exactly one 1 per row (one-hot)")
-    column_digits = np.array(KAGGLE_COLUMN_DIGITS, dtype=np.int64)
+        raise DatasetError("Y.npy should hold exactly one 1 per row (one-hot)")
+    column_digits = np.array(LABEL_ORDERS[_label_order(one_hot, label_order)], dtype=np.int64)
     return Dataset(
         images=np.ascontiguousarray(images, dtype=np.float32),
         digits=column_digits[one_hot.argmax(axis=1)],
@@ -496,11 +671,35 @@ def _read_kaggle(folder: Path) -> Dataset:
     )
 
 
-def _load_npy(path: Path) -> np.ndarray:
+def _label_order(one_hot: np.ndarray, label_order: str | None) -> str:
+    """The layout of Y.npy's columns: as stated, else recognized from the column counts."""
+    if label_order is None:
+        label_order = os.environ.get(LABEL_ORDER_VARIABLE) or None
+    if label_order is not None:
+        if label_order not in LABEL_ORDERS:
+            raise DatasetError(
+                f"the label order should be one of {', '.join(LABEL_ORDERS)}, got {label_order!r}"
+            )
+        return label_order
+    counts = tuple(int(count) for count in one_hot.sum(axis=0))
+    for order, expected in _COLUMN_COUNTS.items():
+        if counts == expected:
+            return order
+    raise DatasetError(
+        f"cannot tell which digit each column of Y.npy stands for: its columns hold "
+        f"{counts} images, neither Kaggle's layout {_COLUMN_COUNTS['kaggle']} (digits "
+        f"{', '.join(map(str, KAGGLE_COLUMN_DIGITS))}) nor plain digit order "
+        f"{_COLUMN_COUNTS['digits']}. Say which with --label-order kaggle or "
+        f"--label-order digits (for the app: {LABEL_ORDER_VARIABLE}=kaggle or digits)"
+    )
+
+
+def _load_npy(folder: Path, name: str) -> np.ndarray:
+    """Open an .npy file without reading it yet (its header gives shape and type)."""
     try:
-        return np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as error:
-        raise DatasetError(f"cannot read {path}: {error}") from error
+        return np.load(folder / name, mmap_mode="r", allow_pickle=False)
+    except Exception as error:  # empty, truncated, pickled, not an .npy file...
+        raise DatasetError(f"cannot read {name}: {type(error).__name__}: {error}") from error
 
 
 def _fallback(reason: str) -> Dataset:
@@ -583,8 +782,15 @@ def download_dataset(
             )
             shutil.rmtree(destination, ignore_errors=True)
             root.rename(destination)
+    except OSError as error:  # a read-only cache, a file in its place, a full disk...
+        raise DatasetError(
+            f"the cache folder cannot hold the download ({error.strerror or error}); set "
+            f"{CACHE_DIR_VARIABLE} to a writable folder"
+        ) from error
     finally:
-        archive.unlink(missing_ok=True)
+        # Never let this clean-up hide the error above (a read-only cache fails here too).
+        with contextlib.suppress(OSError):
+            archive.unlink(missing_ok=True)
     return destination / "Dataset"
 
 
@@ -727,7 +933,8 @@ def make_task(
     ------
     ValueError
         For digits that are not two different whole numbers 0-9, a test_size outside
-        (0, 1), a max_per_digit below 1, or too few images to split.
+        (0, 1), a max_per_digit below 1, too few images to split, or a split that
+        leaves fewer than `MIN_TRAINING_IMAGES_PER_DIGIT` training images of a digit.
     """
     first, second = _check_digits(digits)
     _check_split_arguments(test_size, random_state, max_per_digit)
@@ -742,6 +949,7 @@ def make_task(
             "none for training; choose a smaller test_size"
         )
     train, test = shuffle_split(len(indices), test_size, random_state)
+    _check_training_labels(labels[train], (first, second), test_size, random_state)
     images = dataset.images[indices]
     features = images.reshape(len(indices), -1).astype(dtype)
     names = [dataset.names[index] for index in indices]
@@ -776,6 +984,22 @@ def shuffle_split(n_samples: int, test_size: float, random_state: int):
     n_test = math.ceil(test_size * n_samples)
     permutation = np.random.RandomState(random_state).permutation(n_samples)
     return permutation[n_test:], permutation[:n_test]
+
+
+MIN_TRAINING_IMAGES_PER_DIGIT = 2
+"""A task whose training set has fewer images of either digit is refused."""
+
+
+def _check_training_labels(labels: np.ndarray, digits, test_size, random_state) -> None:
+    counts = np.bincount(labels, minlength=2)
+    for label, (digit, count) in enumerate(zip(digits, counts, strict=True)):
+        if count < MIN_TRAINING_IMAGES_PER_DIGIT:
+            raise ValueError(
+                f"with test_size={test_size} and seed {random_state} the training set holds "
+                f"{count} image{'s' if count != 1 else ''} of digit {digit} (label {label}); "
+                f"a model needs at least {MIN_TRAINING_IMAGES_PER_DIGIT} of each digit to "
+                "learn from: choose a smaller test_size or another seed"
+            )
 
 
 def _check_digits(digits) -> tuple[int, int]:

@@ -60,12 +60,94 @@ def _make_task(
     )
 
 
+#: The task's controls as URL query parameters, with the value each takes by default.
+TASK_DEFAULTS = {"first_digit": 0, "second_digit": 1, "test_size": 0.15, "seed": 42}
+MAX_SEED = 2**31 - 1
+_URL_NOTICES = "task_url_notices"
+
+
+def url_value_problem(key: str, values: list[str]) -> str | None:
+    """Why a URL query value cannot set the task control ``key`` (None when it can).
+
+    A control bound to the URL reads its value from there on a session's first run;
+    Streamlit drops a value it cannot use without a word (and a seed of ``inf`` even
+    breaks the page), so `select_task` checks each value first, with this function.
+
+    Parameters
+    ----------
+    key : str
+        One of `TASK_DEFAULTS`.
+    values : list of str
+        Every value the URL gives for it (``?seed=1&seed=2`` gives two).
+    """
+    if len(values) != 1:
+        return "it is given more than once"
+    value = values[0]
+    if key in ("first_digit", "second_digit"):
+        return None if value in [str(digit) for digit in DIGITS] else "not a digit from 0 to 9"
+    if key == "test_size":
+        accepted = [f"{size:g}" for size in TEST_SIZES]
+        return None if value in accepted else f"not one of {', '.join(accepted)}"
+    if not (value.isascii() and value.isdigit()):
+        return f"not a whole number from 0 to {MAX_SEED}"
+    return None if int(value) <= MAX_SEED else f"above the largest seed, {MAX_SEED}"
+
+
+def _check_url_values() -> None:
+    """Drop the URL's unusable task values before any control reads them, then rerun.
+
+    What was dropped is kept in the session so that the next run can say so.
+    """
+    bad = {}
+    for key in TASK_DEFAULTS:
+        values = st.query_params.get_all(key)
+        problem = url_value_problem(key, values) if values else None
+        if problem is not None:
+            bad[key] = (values[0] if len(values) == 1 else values, problem)
+    if not bad:
+        return
+    for key in bad:
+        del st.query_params[key]
+    st.session_state[_URL_NOTICES] = {"dropped": bad, "task": None}
+    st.rerun()  # a session's first run seeds the controls from the URL it started with
+
+
+def _show_url_notices(task_values: tuple) -> None:
+    """Say which URL values were ignored and what is used instead, until the task changes."""
+    notices = st.session_state.get(_URL_NOTICES)
+    if not notices:
+        return
+    if notices["task"] is None:
+        notices["task"] = task_values
+    elif notices["task"] != task_values:
+        del st.session_state[_URL_NOTICES]
+        return
+    used = dict(zip(TASK_DEFAULTS, task_values, strict=True))
+    for key, (value, problem) in notices["dropped"].items():
+        st.sidebar.warning(
+            f"The link's {key}={value} was not understood ({problem}); "
+            f"using {key}={used[key]:g} instead.",
+            icon="🔗",
+        )
+
+
 def select_task() -> data.Task | None:
     """Draw the sidebar's task controls and return the task (None if it is invalid).
 
     The controls are bound to the URL's query parameters, so a shared link opens the
-    same digits, test size and seed.
+    same digits, test size and seed. A value the controls cannot use is ignored with a
+    notice in the sidebar that names it and what is used instead.
     """
+    _check_url_values()
+    # On a page switch the browser remounts these controls at their defaults and
+    # drops their URL parameters unless the server marks their values as set: a
+    # shared link would lose its seed (and sometimes the whole task) on the first
+    # click in the navigation. Setting each kept value again marks it, so the
+    # browser shows it and the URL keeps it. (Streamlit logs once per process that
+    # these controls have a default and a value set through st.session_state.)
+    for key, default in TASK_DEFAULTS.items():
+        if st.session_state.get(key, default) != default:
+            st.session_state[key] = st.session_state[key]
     with st.sidebar:
         st.subheader("Task")
         left, right = st.columns(2)
@@ -90,14 +172,17 @@ def select_task() -> data.Task | None:
             "random_state=42). The models' random initial weights have their own seeds, on "
             "chapters 5 and 6.",
         )  # fmt: skip
+    _show_url_notices((first, second, test_size, seed))
     st.session_state["task"] = None  # until the controls make a valid one
     try:
         dataset = load_dataset()
-    except data.DatasetError as error:
+    except ValueError as error:  # a DatasetError, or arrays too large for the memory limit
         st.error(f"The dataset could not be loaded: {error}")
         return None
     if dataset.is_fallback:
         st.warning(dataset.message, icon="⚠️")
+    for note in dataset.notices:  # a copy that differs from the published one, a rebuilt cache
+        st.warning(note, icon="⚠️")
     try:
         source = (dataset.source, dataset.location, len(dataset.digits))
         task = _make_task(dataset, source, int(first), int(second), float(test_size), int(seed))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pooch
 import pytest
+from hypothesis import HealthCheck, settings
 
 from signviz.data import (
     CACHE_DIR_VARIABLE,
@@ -16,6 +17,18 @@ from signviz.data import (
     find_dataset,
     load_dataset,
 )
+
+# Property-based tests (Hypothesis): a few seconds each by default; a longer search with
+# SIGNVIZ_HYPOTHESIS_PROFILE=long. No deadline: a shared machine's timings are noisy.
+HYPOTHESIS_PROFILE_VARIABLE = "SIGNVIZ_HYPOTHESIS_PROFILE"
+_quiet = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("default", max_examples=25, **_quiet)
+settings.register_profile("long", max_examples=500, **_quiet)
+settings.load_profile(os.environ.get(HYPOTHESIS_PROFILE_VARIABLE, "default"))
+
+# The app hides error details from its visitors (.streamlit/config.toml); a failing test
+# should show them.
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 
 # The learner's settings, read before any test changes the environment.
 _USER_DATA_DIR = os.environ.get(DATA_DIR_VARIABLE) or None

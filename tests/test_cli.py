@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from signviz.__main__ import main
-from signviz.data import KAGGLE_COLUMN_DIGITS
+from signviz.data import KAGGLE_COLUMN_DIGITS, LABEL_ORDER_VARIABLE
 
 
 @pytest.fixture
-def tiny_data(tmp_path):
+def tiny_data(tmp_path, monkeypatch):
     """A Kaggle-style X.npy/Y.npy: 30 images each of digits 0, 1 and 7, 8x8 pixels.
 
     Zeros are bright on the left, ones on the right, sevens at the top, so every
@@ -32,6 +32,8 @@ def tiny_data(tmp_path):
             one_hot.append(row)
     np.save(tmp_path / "X.npy", np.array(images))
     np.save(tmp_path / "Y.npy", np.array(one_hot))
+    # Its column counts are not the full dataset's, so the layout must be stated.
+    monkeypatch.setenv(LABEL_ORDER_VARIABLE, "kaggle")
     return str(tmp_path)
 
 
@@ -44,7 +46,7 @@ def test_train_json_reports_everything(tiny_data, capsys):
     result = run_json(capsys, "logreg", "--data", tiny_data, "--learning-rate", "0.5")
     assert set(result) == {
         "model", "digits", "n_train", "n_test", "costs", "train_accuracy",
-        "test_accuracy", "seconds", "diverged",
+        "test_accuracy", "seconds", "diverged", "diverged_at", "interrupted",
     }  # fmt: skip
     assert result["model"] == "logreg"
     assert result["digits"] == [0, 1]
@@ -55,6 +57,8 @@ def test_train_json_reports_everything(tiny_data, capsys):
     assert 0.75 <= result["test_accuracy"] <= 1.0
     assert result["seconds"] > 0
     assert result["diverged"] is False
+    assert result["diverged_at"] is None
+    assert result["interrupted"] is False
 
 
 @pytest.mark.parametrize(
@@ -107,8 +111,16 @@ def test_human_readable_output(tiny_data, capsys):
     [
         (["train", "logreg", "--digits", "1", "1"], "differ"),
         (["train", "logreg", "--digits", "1", "12"], "0 to 9"),
-        (["train", "logreg", "--test-size", "1.5"], "test_size"),
-        (["train", "logreg", "--learning-rate", "-1"], "learning_rate"),
+        (["train", "logreg", "--test-size", "1.5"], "--test-size must be between 0 and 1"),
+        (["train", "logreg", "--learning-rate", "-1"], "--learning-rate must be a positive"),
+        (["train", "logreg", "--learning-rate", "nan"], "--learning-rate must be a positive"),
+        (["train", "sklearn", "--iterations", "0"], "--iterations must be a positive whole"),
+        (["train", "sklearn", "--iterations", "-1"], "--iterations must be a positive whole"),
+        (["train", "logreg", "--iterations", "0"], "--iterations must be a positive whole"),
+        (["train", "two-layer", "--hidden-units", "0"], "--hidden-units must be a positive"),
+        (["train", "logreg", "--seed", "-1"], "--seed must be a whole number"),
+        (["train", "logreg", "--label-order", "random"], "invalid choice"),
+        (["train", "logreg", "--learning-rate", "0", "\r0"], "arguments: \\r0"),
         (["train", "logreg", "--hidden-units", "3"], "--hidden-units applies to two-layer"),
         (["train", "two-layer", "--layers", "8,4"], "--layers applies to deep, keras"),
         (["train", "deep", "--layers", "8,x"], "whole numbers"),

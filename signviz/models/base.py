@@ -21,6 +21,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 
 from signviz.models.activations import sigmoid
+from signviz.resources import check_memory, network_memory
 
 #: Training counts as diverged once the cost exceeds this many times the cost of the
 #: initial parameters (or ln 2, the cost of guessing 50 % for every image, whichever is
@@ -40,11 +41,33 @@ class GradientModel(ClassifierMixin, BaseEstimator):
     - ``_output_logit(X)``: ``z`` of the output unit, ``(n_samples,)``;
     - ``_input_gradient(X)``: the derivative of that ``z`` with respect to each pixel;
     - ``_iterate(X, y)`` (optional): one training iteration, returning the cost
-      measured during it; by default one full-batch gradient-descent step.
+      measured during it; by default one full-batch gradient-descent step;
+    - ``_layer_sizes(n_features)``: units of each layer, input first, for the memory
+      estimate that `fit` checks before creating any parameter.
     """
 
     #: The hyperparameter that says how many iterations ``fit`` runs.
     _iterations_parameter = "n_iterations"
+    #: Arrays of the parameters' size alive at once while training: the parameters,
+    #: their gradients and temporaries (optimizers with state add to it).
+    _copies_per_parameter = 4
+
+    def memory_estimate(self, n_samples: int, n_features: int, itemsize: int = 8) -> int:
+        """Bytes this model needs to train on ``n_samples`` images of ``n_features`` pixels.
+
+        Parameters, gradients (and optimizer state), plus the activations of every layer
+        for all images at once (see `signviz.resources.network_memory`), plus one byte
+        per pixel for the check that the images hold no NaN. `fit` refuses a
+        configuration whose estimate exceeds `signviz.resources.memory_limit` before
+        allocating anything. ``itemsize`` is 8 for float64 data, 4 for float32.
+
+        Returns
+        -------
+        int
+        """
+        return n_samples * n_features + network_memory(
+            self._layer_sizes(n_features), n_samples, itemsize, self._copies_per_parameter
+        )
 
     # -- the scikit-learn interface ------------------------------------------------
 
@@ -155,6 +178,13 @@ class GradientModel(ClassifierMixin, BaseEstimator):
 
     def _start(self, X: np.ndarray, y: np.ndarray) -> None:
         n_features = X.shape[1]
+        hidden = tuple(self._layer_sizes(n_features)[1:-1])
+        check_memory(
+            self.memory_estimate(len(X), n_features, X.dtype.itemsize),
+            f"training {type(self).__name__}"
+            + (f" with hidden layers {hidden}" if hidden else "")
+            + f" on {len(X)} images of {n_features} pixels",
+        )
         self.n_features_in_ = n_features
         self.classes_ = np.array([0, 1])
         self.dtype_ = X.dtype

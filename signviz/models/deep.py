@@ -120,6 +120,7 @@ class DeepNetwork(GradientModel):
     """
 
     _iterations_parameter = "n_epochs"
+    _copies_per_parameter = 6  # Adam keeps two moments per parameter
 
     def __init__(
         self,
@@ -180,6 +181,9 @@ class DeepNetwork(GradientModel):
             value = getattr(self, name)
             if not 0 <= value < 1:
                 raise ValueError(f"{name} must be in [0, 1), got {value!r}.")
+
+    def _layer_sizes(self, n_features: int) -> list[int]:
+        return [n_features, *map(int, self.hidden_layer_sizes), 1]
 
     def _initialize(self, n_features: int) -> None:
         self._rng = np.random.default_rng(self.random_state)

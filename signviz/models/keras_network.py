@@ -20,6 +20,7 @@ batches get their own seeds.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from sklearn.model_selection import check_cv
 from signviz.models.activations import ACTIVATIONS
 from signviz.models.base import check_positive
 from signviz.models.deep import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
+from signviz.resources import check_memory, network_memory
 
 OPTIMIZERS = dict(
     zip(
@@ -138,6 +140,19 @@ class EpochCallback(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stops training at the first batch whose loss is NaN or infinite.
+
+    Keras's own ``TerminateOnNaN`` does the same but prints to standard output, which
+    would break the command line's JSON.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            self.model.stop_training = True
+
+
 class KerasNetwork(ClassifierMixin, BaseEstimator):
     """The tutorial's Keras network as a scikit-learn estimator.
 
@@ -157,9 +172,14 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
     history_ : dict of str to list of float
         Per-epoch ``loss`` and ``accuracy`` (and ``val_...`` with validation data).
     cost_history_ : list of float
-        ``history_["loss"]``, named as in the from-scratch models.
+        ``history_["loss"]`` up to the first epoch whose loss was not finite, named as
+        in the from-scratch models.
     n_iter_ : int
         Epochs completed (fewer than ``n_epochs`` if training was stopped).
+    diverged_ : bool
+        Whether the loss became NaN or infinite (training then stops).
+    diverged_at_ : int or None
+        The epoch (from 0) where it did.
     fit_seconds_ : float
         Wall time of the training.
     """
@@ -204,6 +224,7 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
         check_positive("n_epochs", self.n_epochs, integer=True)
         check_positive("batch_size", self.batch_size, integer=True)
         X, y = _as_arrays(X, y)
+        self._check_memory(X)
         self.n_features_in_ = X.shape[1]
         self.classes_ = np.array([0, 1])
         self.model_ = build_model(
@@ -218,20 +239,67 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
         if validation_data is not None:
             validation_data = _as_arrays(*validation_data)
         callbacks = [EpochCallback(on_epoch_end)] if on_epoch_end is not None else []
+        callbacks.append(StopOnNonFiniteLoss())  # a diverged run learns nothing more
         started = time.perf_counter()
-        history = self.model_.fit(
-            training_batches(X, y, int(self.batch_size), self.random_state),
-            epochs=int(self.n_epochs),
-            validation_data=validation_data,
-            callbacks=callbacks,
-            shuffle=False,  # the batches come shuffled, from their own seed
-            verbose=0,
-        )
-        self.fit_seconds_ = time.perf_counter() - started
-        self.history_ = {key: [float(v) for v in values] for key, values in history.history.items()}
-        self.cost_history_ = self.history_.get("loss", [])
-        self.n_iter_ = len(self.cost_history_)
+        try:
+            self.model_.fit(
+                training_batches(X, y, int(self.batch_size), self.random_state),
+                epochs=int(self.n_epochs),
+                validation_data=validation_data,
+                callbacks=callbacks,
+                shuffle=False,  # the batches come shuffled, from their own seed
+                verbose=0,
+            )
+        finally:  # also when interrupted (Ctrl-C): keep the epochs done so far
+            self.fit_seconds_ = time.perf_counter() - started
+            self._keep_history(getattr(self.model_, "history", None))
         return self
+
+    def _keep_history(self, history) -> None:
+        recorded = history.history if history is not None else {}
+        self.history_ = {key: [float(v) for v in values] for key, values in recorded.items()}
+        losses = self.history_.get("loss", [])
+        self.n_iter_ = len(losses)
+        finite = [math.isfinite(loss) for loss in losses]
+        self.diverged_ = not all(finite)
+        self.diverged_at_ = finite.index(False) if self.diverged_ else None
+        self.cost_history_ = losses[: self.diverged_at_]
+
+    @property
+    def divergence_message(self) -> str | None:
+        """A sentence explaining a diverged run, or ``None`` while training is healthy."""
+        if not getattr(self, "diverged_", False):
+            return None
+        return (
+            f"Training diverged at epoch {self.diverged_at_}: the loss became NaN or infinite, "
+            "so training stopped. The learning rate is too large: each step overshoots. "
+            "Try a smaller learning rate."
+        )
+
+    def _check_memory(self, X: np.ndarray) -> None:
+        """Refuse, before building anything, a network too large for the memory limit."""
+        try:
+            sizes = [*self.hidden_layer_sizes]
+        except TypeError:
+            sizes = self.hidden_layer_sizes
+            raise ValueError(
+                f"hidden_layer_sizes must be a sequence like (8, 4), got {sizes!r}."
+            ) from None
+        for size in sizes:
+            check_positive("every hidden layer size", size, integer=True)
+        n_samples, n_features = X.shape
+        # Parameters, gradients, Adam's two moments, temporaries and the initializer's
+        # copy of each weight (8 arrays of the parameters' size); one batch of
+        # activations; and the copy of X that TensorFlow's dataset holds.
+        needed = (
+            network_memory([n_features, *sizes, 1], min(n_samples, int(self.batch_size)), 4, 8)
+            + 4 * X.size
+        )
+        check_memory(
+            needed,
+            f"training a Keras network with hidden layers {tuple(map(int, sizes))} on "
+            f"{n_samples} images of {n_features} pixels",
+        )
 
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities of label 0 and label 1, ``(n_samples, 2)``."""

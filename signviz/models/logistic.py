@@ -112,6 +112,9 @@ class LogisticRegressionGD(GradientModel):
         if not np.isfinite(self.initial_weight):
             raise ValueError(f"initial_weight must be a finite number, got {self.initial_weight}.")
 
+    def _layer_sizes(self, n_features: int) -> list[int]:
+        return [n_features, 1]
+
     def _initialize(self, n_features: int) -> None:
         self.coef_ = np.full((1, n_features), self.initial_weight, dtype=self.dtype_)
         self.intercept_ = np.zeros(1, dtype=self.dtype_)

@@ -140,6 +140,9 @@ class TwoLayerNetwork(GradientModel):
                 f"initialization must be one of {INITIALIZATIONS}, got {self.initialization!r}."
             )
 
+    def _layer_sizes(self, n_features: int) -> list[int]:
+        return [n_features, int(self.hidden_units), 1]
+
     def _initialize(self, n_features: int) -> None:
         shapes = {
             "hidden_weights_": (self.hidden_units, n_features),
