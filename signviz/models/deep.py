@@ -120,6 +120,7 @@ class DeepNetwork(GradientModel):
     """
 
     _iterations_parameter = "n_epochs"
+    cost_history_is_exact = False  # each epoch's cost is the mean over its batches
 
     def __init__(
         self,
