@@ -233,6 +233,82 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
         self.n_iter_ = len(self.cost_history_)
         return self
 
+    #: Keras's per-epoch loss is the mean over the epoch's batches, not the cost of the
+    #: weights at the epoch's end: a live trainer measures that itself.
+    cost_history_is_exact = False
+
+    def train_steps(self, X, y, n_iterations: int, after_each=None) -> int:
+        """Train ``n_iterations`` more epochs on the same model (building it first if needed).
+
+        The interface of :meth:`signviz.models.base.GradientModel.train_steps`, for
+        :class:`signviz.trainer.Trainer`: ``after_each()`` is called after every epoch,
+        with ``n_iter_`` and ``cost_history_`` already up to date, and a true result
+        stops training there. One call is one ``model.fit``; the batch order is seeded
+        by ``random_state`` and the epoch it starts from.
+
+        Returns
+        -------
+        int
+            Epochs trained.
+        """
+        check_positive("batch_size", self.batch_size, integer=True)
+        X, y = _as_arrays(X, y)
+        if not hasattr(self, "model_"):
+            self.n_features_in_ = X.shape[1]
+            self.classes_ = np.array([0, 1])
+            self.model_ = build_model(
+                X.shape[1],
+                self.hidden_layer_sizes,
+                self.activation,
+                self.kernel_initializer,
+                self.optimizer,
+                self.learning_rate,
+                self.random_state,
+            )
+            self.history_ = {"loss": [], "accuracy": []}
+            self.cost_history_ = self.history_["loss"]
+            self.n_iter_ = 0
+            self.fit_seconds_ = 0.0
+        if n_iterations <= 0:
+            return 0
+        first = self.n_iter_
+
+        def epoch_done(epoch, logs) -> bool:
+            for key in ("loss", "accuracy"):
+                self.history_[key].append(float(logs.get(key, float("nan"))))
+            self.n_iter_ += 1
+            return bool(after_each()) if after_each is not None else False
+
+        started = time.perf_counter()
+        self.model_.fit(
+            training_batches(X, y, int(self.batch_size), self.random_state + first),
+            initial_epoch=first,
+            epochs=first + int(n_iterations),
+            callbacks=[EpochCallback(epoch_done)],
+            shuffle=False,
+            verbose=0,
+        )
+        self.fit_seconds_ += time.perf_counter() - started
+        return self.n_iter_ - first
+
+    def apply_learning_rate(self) -> None:
+        """Give the optimizer the current ``learning_rate`` (changed between two runs)."""
+        if hasattr(self, "model_"):
+            self.model_.optimizer.learning_rate.assign(self.learning_rate)
+
+    def copy_trained(self) -> KerasNetwork:
+        """A copy with the same weights, that further training of this one leaves alone."""
+        twin = clone(self)
+        for name in ("n_features_in_", "classes_", "n_iter_", "fit_seconds_"):
+            if hasattr(self, name):
+                setattr(twin, name, getattr(self, name))
+        if hasattr(self, "model_"):
+            twin.model_ = keras.models.clone_model(self.model_)
+            twin.model_.set_weights(self.model_.get_weights())
+            twin.history_ = {key: list(values) for key, values in self.history_.items()}
+            twin.cost_history_ = twin.history_.get("loss", [])
+        return twin
+
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities of label 0 and label 1, ``(n_samples, 2)``."""
         # Calling the model directly: no per-call tracing, and these sets are small.
