@@ -342,6 +342,7 @@ class Trainer:
         self.history_bytes = float(history_bytes)
         self.grace = float(grace)
         self.name = name
+        self.context: dict = {}  # whatever the owner wants to remember (its task)
         self._lock = threading.Lock()
         self._pending: list[tuple] = []
         self._interrupt = threading.Event()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,6 +21,8 @@ def cost_curve(
     log_y: bool = False,
     x_title: str = "iteration",
     height: int = 360,
+    y_top: float | None = None,
+    marker_at: int | None = None,
 ) -> go.Figure:
     """The cost at each iteration: one point per iteration, in order.
 
@@ -36,6 +39,15 @@ def cost_curve(
     log_y : bool, default False
         A logarithmic cost axis (helps when the cost falls by orders of magnitude).
     x_title : str, default "iteration"
+    y_top : float, optional
+        Fixes the y axis for a whole run: from 0 (or, on a log axis, three decades
+        below) to this cost, usually the run's first; it grows only if the cost
+        climbs above it.
+    marker_at : int, optional
+        Marks the cost at this iteration (the one a scrub slider looks at).
+
+    A log axis labels whole decades only (0.01, 0.1, 1), with a grid line at every
+    unit between them: labels such as "7, 6, 5, 4" without their decade mislead.
     """
     costs = np.asarray(costs, dtype=float)
     traces = [
@@ -63,8 +75,29 @@ def cost_curve(
                 hovertemplate="diverged at %{x}<br>cost %{y:.5g}<extra></extra>",
             )
         )
-    x_axis = {} if planned is None else {"range": [0, max(planned - 1, 1)]}
-    y_axis = {"type": "log"} if log_y else {}
+    if marker_at is not None and 0 <= marker_at < len(costs):
+        traces.append(
+            go.Scatter(
+                x=[marker_at],
+                y=[costs[marker_at]],
+                mode="markers",
+                marker={"color": COLORS["highlight"], "size": 12, "symbol": "circle-open-dot"},
+                name="shown",
+                hovertemplate=f"shown: {x_title} %{{x}}<br>cost %{{y:.5g}}<extra></extra>",
+            )
+        )
+    x_axis = {} if planned is None else {"range": [0, max(planned, 1)]}
+    y_axis = {}
+    if log_y:
+        y_axis = {"type": "log", "dtick": 1, "minor": {"dtick": "D1", "showgrid": True}}
+    finite = costs[np.isfinite(costs)]
+    if y_top is not None and math.isfinite(y_top) and y_top > 0:
+        top = max(y_top, float(finite.max()) if finite.size else y_top)
+        if log_y:
+            bottom = min(top / 1000, float(finite[finite > 0].min()) if (finite > 0).any() else top)
+            y_axis["range"] = [math.log10(bottom) - 0.05, math.log10(top) + 0.05]
+        else:
+            y_axis["range"] = [0, top * 1.05]
     return go.Figure(
         traces,
         layout=layout(
