@@ -298,6 +298,7 @@ def live_training(
     controls: Callable[[], None],
     unit: str = "iteration",
     predictions: bool = True,
+    hint: str | None = None,
 ) -> Snapshot:
     """Draw the buttons, the state, the metrics and the page's charts from the latest snapshot.
 
@@ -334,7 +335,8 @@ def live_training(
             st.info("Starting...", icon="⏳")
         elif frame is None:
             st.info(
-                f"Press **Train** to watch the cost fall, or **Step 1** to take one {unit} "
+                hint
+                or f"Press **Train** to watch the cost fall, or **Step 1** to take one {unit} "
                 "at a time."
             )
         if frame is None:
