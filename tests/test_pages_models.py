@@ -5,8 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from charts import chart_specs, chart_titled, title, values
+from live import press
 from streamlit.testing.v1 import AppTest
 
+from signviz.models import TwoLayerNetwork
 from signviz.training import cost_rises
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -42,13 +44,16 @@ def test_start_page_links_every_chapter(app):
 def test_logistic_regression_shows_the_tutorials_numbers(app):
     open_page(app, "logistic_regression")
     assert "Press **Train**" in app.info[0].value
-    app.button(key="logreg_train").click().run()
-    assert not app.exception
+    press(app, "logreg_train")
     shown = metrics(app)
-    assert shown["Cost at the start"] == "14.01"
+    costs = values(chart_titled(app, "Cost while training")["data"][0]["y"])
+    assert f"{costs[0]:.4g}" == "14.01"  # the cost of the initial weights
+    assert f"{costs[10]:.3g}" == "2.56"  # after 10 updates
     assert shown["Test accuracy"] == "93.55%"
+    assert shown["Train accuracy"] == "91.95%"
     assert shown["Iteration"] == "150"
-    assert points(chart_titled(app, "Cost while training")) == 150
+    assert shown["Cost now"] == f"{costs[-1]:.4g}"
+    assert len(costs) == 151  # the cost after 0, 1, ..., 150 updates
     weights = chart_titled(app, "Weights: red for 1")["data"][0]
     assert values(weights["z"]).shape == (64, 64)
     assert weights["zmid"] == 0
@@ -61,21 +66,24 @@ def test_logistic_regression_follows_the_controls(app):
     open_page(app, "logistic_regression")
     app.slider(key="logreg_iterations").set_value(40)
     app.select_slider(key="logreg_learning_rate").set_value(0.001)
-    app.button(key="logreg_train").click().run()
-    assert points(chart_titled(app, "Cost while training")) == 40
+    press(app, "logreg_train")
+    assert points(chart_titled(app, "Cost while training")) == 41
     assert metrics(app)["Iteration"] == "40"
 
 
 def test_step_buttons_advance_the_same_model(app):
     open_page(app, "logistic_regression")
-    app.button(key="logreg_step_1").click().run()
-    assert metrics(app)["Iteration"] == "1"
-    assert points(chart_titled(app, "Cost while training")) == 1
+    press(app, "logreg_step_1")
+    shown = metrics(app)
+    assert shown["Iteration"] == "1"
+    costs = values(chart_titled(app, "Cost while training")["data"][0]["y"])
+    assert len(costs) == 2
+    # "Cost now" is the cost of the updated parameters, not the initial 14.01.
+    assert shown["Cost now"] == f"{costs[1]:.4g}" != f"{costs[0]:.4g}"
     assert not any(title(spec) == "Change of each weight" for spec in chart_specs(app))
-    app.button(key="logreg_step_10").click().run()
-    assert not app.exception
+    press(app, "logreg_step_10")
     assert metrics(app)["Iteration"] == "11"
-    assert points(chart_titled(app, "Cost while training")) == 11
+    assert points(chart_titled(app, "Cost while training")) == 12
     change = values(chart_titled(app, "Change of each weight")["data"][0]["z"])
     assert np.abs(change).max() > 0
     assert any("The gradient's size was" in block.value for block in app.markdown)
@@ -84,7 +92,7 @@ def test_step_buttons_advance_the_same_model(app):
 def test_a_diverging_learning_rate_is_a_message_not_a_crash(app):
     open_page(app, "logistic_regression")
     app.select_slider(key="logreg_learning_rate").set_value(10.0)
-    app.button(key="logreg_train").click().run()
+    press(app, "logreg_train")
     assert not app.exception
     assert "Training diverged at iteration 1" in app.error[0].value
     cost = chart_titled(app, "Cost while training")
@@ -104,9 +112,9 @@ def test_two_layer_network_trains_live(app):
     app.slider(key="two_layer_hidden_units").set_value(4)
     app.slider(key="two_layer_iterations").set_value(300)
     app.select_slider(key="two_layer_learning_rate").set_value(0.03)
-    app.button(key="two_layer_train").click().run()
+    press(app, "two_layer_train")
     assert not app.exception
-    assert points(chart_titled(app, "Cost while training")) == 300
+    assert points(chart_titled(app, "Cost while training")) == 301
     units = chart_titled(app, "What each hidden unit looks at")
     assert [trace["name"] for trace in units["data"]] == [f"unit {i}" for i in range(1, 5)]
     bars = chart_titled(app, "Hidden units' outputs and the answer")
@@ -121,16 +129,16 @@ def jump_caption(app: AppTest) -> str | None:
 def test_two_layer_network_explains_the_jumps_of_its_cost(app):
     open_page(app, "two_layer_network")
     app.slider(key="two_layer_iterations").set_value(100)
-    app.button(key="two_layer_train").click().run()
+    press(app, "two_layer_train")
     assert jump_caption(app) is None  # a smooth start: nothing to explain
     # The tutorial's settings: the cost jumps up a few times before iteration 1500.
     app.slider(key="two_layer_iterations").set_value(1500)
-    app.button(key="two_layer_train").click().run()
+    press(app, "two_layer_train")
     assert not app.exception
     caption = jump_caption(app)
     models = app.session_state["trained_models"]
     costs = next(r.model.cost_history_ for r in models.values() if r.kind == "two-layer")
-    assert len(costs) == 1500
+    assert len(costs) == 1500  # the model's own record: the cost before each update
     first = cost_rises(costs)[0]
     assert costs[first] > 1.1 * costs[first - 1]
     assert f"at iteration {first}" in caption
@@ -141,7 +149,7 @@ def test_zero_initialization_keeps_hidden_units_identical(app):
     app.toggle(key="two_layer_zero_init").set_value(True)
     app.select_slider(key="two_layer_learning_rate").set_value(0.1)
     app.slider(key="two_layer_iterations").set_value(50)
-    app.button(key="two_layer_train").click().run()
+    press(app, "two_layer_train")
     assert "All 3 hidden units are identical" in app.warning[0].value
     grids = [values(trace["z"]) for trace in chart_titled(app, "What each hidden unit")["data"]]
     for grid in grids[1:]:
@@ -152,18 +160,18 @@ def test_two_layer_network_explains_a_stuck_run_and_a_diverged_one(app):
     open_page(app, "two_layer_network")
     app.select_slider(key="two_layer_init_scale").set_value(10.0)
     app.slider(key="two_layer_iterations").set_value(50)
-    app.button(key="two_layer_train").click().run()
+    press(app, "two_layer_train")
     assert "Stuck near chance" in app.warning[0].value
     app.select_slider(key="two_layer_init_scale").set_value(0.1)
     app.select_slider(key="two_layer_learning_rate").set_value(10.0)
-    app.button(key="two_layer_train").click().run()
+    press(app, "two_layer_train")
     assert not app.exception
     assert "Training diverged" in app.error[0].value
 
 
 def test_trained_models_survive_page_switches(app):
     open_page(app, "logistic_regression")
-    app.button(key="logreg_train").click().run()
+    press(app, "logreg_train")
     open_page(app, "two_layer_network")
     open_page(app, "logistic_regression")
     assert metrics(app)["Test accuracy"] == "93.55%"
@@ -176,7 +184,7 @@ def test_the_task_comes_from_the_sidebar(app):
     assert "test images of 3 and 8" in app.sidebar.caption[0].value
     open_page(app, "logistic_regression")
     app.slider(key="logreg_iterations").set_value(20)
-    app.button(key="logreg_train").click().run()
+    press(app, "logreg_train")
     assert not app.exception
     assert chart_titled(app, "Weights: red for 8, blue for 3")
     app.selectbox(key="second_digit").set_value(3).run()
@@ -203,23 +211,27 @@ def test_without_the_dataset_the_app_runs_on_the_fallback():
     assert not app.exception
     assert "8x8 handwritten digits" in app.warning[0].value
     open_page(app, "logistic_regression")
-    app.button(key="logreg_train").click().run()
+    press(app, "logreg_train")
     assert not app.exception
     assert values(chart_titled(app, "Weights: red for 1")["data"][0]["z"]).shape == (8, 8)
 
 
 def test_two_layer_network_can_draw_what_training_changed(app):
     open_page(app, "two_layer_network")
+    task = app.session_state["task"]
     app.slider(key="two_layer_iterations").set_value(20)
-    app.button(key="two_layer_train").click().run()
+    press(app, "two_layer_train")
     trained = values(chart_titled(app, "What each hidden unit looks at")["data"][0]["z"])
     app.toggle(key="two_layer_show_change").set_value(True).run()
     change = values(chart_titled(app, "How each hidden unit's weights changed")["data"][0]["z"])
     record = app.session_state["trained_models"]
     model = next(r.model for r in record.values() if r.kind == "two-layer")
-    initial = next(r.settings for r in record.values() if r.kind == "two-layer")
+    initial = TwoLayerNetwork().partial_fit(task.x_train, task.y_train, n_iterations=0)
     np.testing.assert_allclose(trained, model.hidden_weights_[0].reshape(64, 64))
     np.testing.assert_allclose(
-        change, (model.hidden_weights_[0] - initial["initial_hidden_weights"][0]).reshape(64, 64)
+        change,
+        (model.hidden_weights_[0] - initial.hidden_weights_[0]).reshape(64, 64),
+        rtol=1e-5,
+        atol=1e-7,
     )
     assert np.abs(change).max() < np.abs(trained).max()
