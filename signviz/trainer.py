@@ -385,9 +385,9 @@ class Trainer:
 
     @property
     def active(self) -> bool:
-        """True while a command is waiting, queued or running."""
+        """True from a command's arrival until the worker has carried out every command."""
         with self._lock:
-            return bool(self._pending) or self._snapshot.state in ACTIVE_STATES
+            return self._thread is not None
 
     @property
     def worker_alive(self) -> bool:

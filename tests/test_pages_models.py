@@ -5,10 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from charts import chart_specs, chart_titled, title, values
-from live import press
+from live import finish, press, trainer
 from streamlit.testing.v1 import AppTest
 
-from signviz.models import TwoLayerNetwork
+from signviz.models import LogisticRegressionGD, TwoLayerNetwork
 from signviz.training import cost_rises
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -235,3 +235,79 @@ def test_two_layer_network_can_draw_what_training_changed(app):
         atol=1e-7,
     )
     assert np.abs(change).max() < np.abs(trained).max()
+
+
+def button_states(app, prefix: str) -> dict:
+    """Which of the shared commands are enabled, by label."""
+    labels = ("train", "pause", "continue", "step_1", "step_10", "reset")
+    return {label: not app.button(key=f"{prefix}_{label}").disabled for label in labels}
+
+
+@pytest.mark.parametrize(
+    ("page", "prefix", "iterations_key", "long_run"),
+    [
+        ("logistic_regression", "logreg", "logreg_iterations", 5000),
+        ("two_layer_network", "two_layer", "two_layer_iterations", 10000),
+    ],
+)
+def test_the_buttons_follow_the_training(app, page, prefix, iterations_key, long_run):
+    open_page(app, page)
+    assert button_states(app, prefix) == {
+        "train": True, "pause": False, "continue": False,
+        "step_1": True, "step_10": True, "reset": False,
+    }  # fmt: skip
+    app.slider(key=iterations_key).set_value(long_run)
+    app.button(key=f"{prefix}_train").click().run()  # paced: a few seconds at least
+    running = button_states(app, prefix)
+    assert trainer(app, page_kind(page)).active
+    assert running == {
+        "train": True, "pause": True, "continue": False,
+        "step_1": False, "step_10": False, "reset": True,
+    }  # fmt: skip
+    app.button(key=f"{prefix}_pause").click().run()
+    paused_at = trainer(app, page_kind(page)).snapshot.iteration
+    finish(app)
+    assert 0 <= paused_at < long_run
+    assert button_states(app, prefix) == {
+        "train": True, "pause": False, "continue": True,
+        "step_1": True, "step_10": True, "reset": True,
+    }  # fmt: skip
+    shown = int(metrics(app)["Iteration"])
+    assert shown == trainer(app, page_kind(page)).snapshot.iteration < long_run
+    app.slider(key=iterations_key).set_value(shown + 5)
+    press(app, f"{prefix}_continue")
+    assert metrics(app)["Iteration"] == str(shown + 5)
+    assert not button_states(app, prefix)["continue"], "nothing left to continue to"
+    press(app, f"{prefix}_reset")
+    assert button_states(app, prefix)["reset"] is False
+    assert "Press **Train**" in app.info[0].value
+    assert not any(spec for spec in chart_specs(app) if title(spec) == "Cost while training")
+
+
+def page_kind(page: str) -> str:
+    return {"logistic_regression": "logreg", "two_layer_network": "two-layer"}[page]
+
+
+def test_the_history_slider_shows_iteration_k(app, real_dataset):
+    open_page(app, "logistic_regression")
+    press(app, "logreg_train")
+    slider = next(s for s in app.select_slider if s.label.startswith("Look back"))
+    options = [int(option) for option in slider.options]
+    assert options[0] == 0 and options[-1] == 150 and len(options) <= 200
+    k = options[len(options) // 3]
+    slider.set_value(k).run()
+    assert not app.exception
+    task = app.session_state["task"]
+    model = LogisticRegressionGD().partial_fit(task.x_train, task.y_train, n_iterations=k)
+    shown = metrics(app)
+    assert shown["Iteration"] == str(k)
+    costs = values(chart_titled(app, "Cost while training")["data"][0]["y"])
+    assert shown[f"Cost at iteration {k}"] == f"{costs[k]:.4g}"
+    assert shown["Train accuracy"] == f"{model.score(task.x_train, task.y_train):.2%}"
+    assert shown["Test accuracy"] == f"{model.score(task.x_test, task.y_test):.2%}"
+    marker = chart_titled(app, "Cost while training")["data"][-1]
+    assert marker["name"] == "shown" and values(marker["x"]).tolist() == [k]
+    weights = values(chart_titled(app, "Weights: red for 1")["data"][0]["z"])
+    np.testing.assert_allclose(weights, model.coef_.reshape(64, 64), rtol=1e-4, atol=1e-6)
+    right = int(np.sum(model.predict(task.x_test) == task.y_test))
+    assert chart_titled(app, f"Test images with P(1): {right} of 62 right")
