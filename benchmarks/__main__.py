@@ -20,7 +20,7 @@ from benchmarks.harness import machine, table, write_json
 from signviz import data
 
 DEFAULT_JSON = Path(__file__).parent / "results" / "latest.json"
-GROUPS = ("models", "keras", "live", "data", "startup", "memory", "concurrency")
+GROUPS = ("models", "keras", "live", "data", "startup", "memory", "concurrency", "redraws")
 
 
 def main(argv=None) -> int:
@@ -57,6 +57,7 @@ def main(argv=None) -> int:
                     "startup": server.startup,
                     "memory": server.memory_per_session,
                     "concurrency": server.concurrency,
+                    "redraws": server.redraws,
                 }[group]
                 results.append(measure(browser))
     results.sort(key=lambda result: result.figure)

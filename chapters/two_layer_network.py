@@ -43,15 +43,17 @@ seed = columns[2].number_input(
     "Seed", 0, 2**31 - 1, 42, key="two_layer_seed", persist_state="session",
     help="Seed of the random initial weights.",
 )  # fmt: skip
-zero_init = st.toggle(
+left, right = st.columns(2)
+zero_init = left.toggle(
     "Start every weight at zero", key="two_layer_zero_init", persist_state="session",
     help="What the tutorial warns against: see what happens to the hidden units.",
 )  # fmt: skip
 
-show_change = st.toggle(
-    "Draw what training changed (weights minus their initial values)",
+show_change = right.toggle(
+    "Draw what training changed",
     key="two_layer_show_change", persist_state="session",
-    help="Random initial weights look like noise and can hide what was learned.",
+    help="The weights minus their initial values: random initial weights look like noise "
+    "and can hide what was learned.",
 )  # fmt: skip
 
 trainer = ui.trainer(
@@ -122,7 +124,7 @@ def draw(snapshot, frame) -> None:
             log_y=True,
             y_top=snapshot.first_cost,
             marker_at=None if frame.iteration == snapshot.iteration else frame.iteration,
-            height=300,
+            height=280,
         ),
         key="two-layer-cost",
     )

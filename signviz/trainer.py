@@ -46,6 +46,9 @@ EMPTY, QUEUED, RUNNING, PAUSED, DONE, DIVERGED, FAILED, ENDED = (
     "empty", "queued", "running", "paused", "done", "diverged", "failed", "ended",
 )  # fmt: skip
 ACTIVE_STATES = (QUEUED, RUNNING)
+#: Seconds between two redraws of a page while its training runs: five a second, so
+#: that a browser shows at least four even when a redraw takes its share of the time.
+REDRAW_SECONDS = 0.2
 
 
 def _frozen(array, dtype=np.float32) -> np.ndarray:

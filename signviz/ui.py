@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from signviz import data
 from signviz.jobs import BackgroundJob
-from signviz.trainer import Frame, Snapshot, Trainer
+from signviz.trainer import REDRAW_SECONDS, Frame, Snapshot, Trainer
 
 # Every browser session runs its scripts in a thread of one server process. When
 # several sessions train at once, OpenBLAS's own worker threads fight over the cores:
@@ -180,8 +180,6 @@ def trained_models(task: data.Task) -> list[TrainedModel]:
 
 # -- live training -------------------------------------------------------------------
 
-#: Seconds between two redraws of a running training's fragment (four a second).
-REDRAW_SECONDS = 0.25
 #: A Train or Continue run of the numpy models lasts at least this long, paced by the
 #: trainer: the tutorial's 150 iterations take 0.04 s of computing, over before a
 #: learner could see the cost fall.
@@ -355,7 +353,10 @@ def live_training(
             )
             frame = snapshot.frame_at(chosen) or frame
         latest = frame.iteration == snapshot.iteration
-        columns = st.columns(4)
+        # The metrics beside the charts, not above them: a projector's 768 pixels show
+        # the buttons and the whole cost chart together.
+        charts, numbers = st.columns([4, 1])
+        columns = [numbers] * 4
         columns[0].metric(unit.capitalize(), frame.iteration)
         columns[1].metric(
             "Cost now" if latest else f"Cost at {unit} {frame.iteration}",
@@ -365,7 +366,8 @@ def live_training(
         )
         columns[2].metric("Train accuracy", f"{frame.train_accuracy:.2%}")
         columns[3].metric("Test accuracy", f"{frame.test_accuracy:.2%}")
-        draw(snapshot, frame)
+        with charts:
+            draw(snapshot, frame)
         if predictions and not trainer.active and not was_active:
             _predictions_at(frame, task, key)
         if trainer.active != was_active:
