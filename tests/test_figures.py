@@ -106,9 +106,34 @@ def test_cost_curve_has_a_point_per_iteration():
     trace = figure["data"][0]
     np.testing.assert_array_equal(values(trace["x"]), [0, 1, 2, 3])
     np.testing.assert_array_equal(values(trace["y"]), costs)
-    assert figure["layout"]["xaxis"]["range"] == [0, 99]
+    assert figure["layout"]["xaxis"]["range"] == [0, 100]  # costs after 0 to 100 updates
     assert figure["layout"]["yaxis"]["type"] == "log"
     assert figure["layout"]["xaxis"]["title"]["text"] == "iteration"
+
+
+def test_cost_curve_axes_stay_fixed_for_a_run_and_label_whole_decades():
+    early = figure_json(figures.cost_curve([0.69, 0.6], planned=2500, log_y=True, y_top=0.69))
+    late = figure_json(
+        figures.cost_curve(np.geomspace(0.69, 0.05, 2000), planned=2500, log_y=True, y_top=0.69)
+    )
+    for figure in (early, late):
+        axis = figure["layout"]["yaxis"]
+        # From three decades below the first cost to just above it, ticks at decades only.
+        np.testing.assert_allclose(axis["range"], [np.log10(0.00069) - 0.05, np.log10(0.69) + 0.05])
+        assert axis["dtick"] == 1 and "showgrid" in axis["minor"]
+        assert figure["layout"]["xaxis"]["range"] == [0, 2500]
+    linear = figure_json(figures.cost_curve([14.0, 2.6, 0.5], planned=150, y_top=14.0))
+    assert linear["layout"]["yaxis"]["range"] == [0, pytest.approx(14.0 * 1.05)]
+    # A cost above the first one (a jump, a divergence) widens the axis: the curve stays in.
+    jump = figure_json(figures.cost_curve([14.0, 30.0], planned=150, y_top=14.0))
+    assert jump["layout"]["yaxis"]["range"][1] == pytest.approx(30.0 * 1.05)
+
+
+def test_cost_curve_marks_the_iteration_looked_at():
+    figure = figure_json(figures.cost_curve([3.0, 2.0, 1.5], marker_at=1))
+    marker = figure["data"][-1]
+    assert marker["name"] == "shown"
+    assert list(values(marker["x"])) == [1] and list(values(marker["y"])) == [2.0]
 
 
 def test_cost_curve_marks_divergence():
