@@ -353,6 +353,7 @@ class Trainer:
         self._snapshot = Snapshot()
         self._model = None
         self._ended = False
+        self._expected_run = self._run_in_hand = 0
         self._dead_since: float | None = None
         self._alive_checked = 0.0
 
@@ -360,7 +361,7 @@ class Trainer:
 
     def train(self, model, n_iterations: int) -> None:
         """Start a new run: ``model`` (untrained) for ``n_iterations``."""
-        self._send(("train", model, int(n_iterations)))
+        self._send(("train", model, int(n_iterations)), new_run=True)
 
     def resume(self, until: int, learning_rate: float | None = None) -> None:
         """Continue the current model up to ``until`` iterations in all."""
@@ -375,16 +376,26 @@ class Trainer:
         """Stop after the update in progress (and drop commands not yet started)."""
         with self._lock:
             self._pending.clear()
+            self._expected_run = self._run_in_hand
             self._interrupt.set()
 
     def reset(self) -> None:
         """Stop and forget the model."""
-        self._send(("reset",))
+        self._send(("reset",), new_run=True)
 
     @property
     def snapshot(self) -> Snapshot:
-        """The latest snapshot (an immutable object: read it as often as you like)."""
-        return self._snapshot
+        """The latest snapshot (an immutable object: read it as often as you like).
+
+        Between a Train (or Reset) and the worker's first snapshot of it, a blank
+        snapshot of the new run: the previous run's numbers never show beside it.
+        """
+        snapshot = self._snapshot
+        with self._lock:
+            expected = self._expected_run
+        if snapshot.run < expected:
+            return Snapshot(state=EMPTY, run=expected)
+        return snapshot
 
     @property
     def active(self) -> bool:
@@ -413,10 +424,13 @@ class Trainer:
             else:
                 thread.join(0.05 if remaining is None else min(0.05, remaining))
 
-    def _send(self, command: tuple) -> None:
+    def _send(self, command: tuple, new_run: bool = False) -> None:
         with self._lock:
             if self._ended:
                 return
+            if new_run:  # the run it will start, known now: see `snapshot`
+                self._expected_run += 1
+                command = (*command, self._expected_run)
             self._pending.append(command)
             self._interrupt.set()  # a new command stops the run in progress
             if self._thread is None or not self._thread.is_alive():
@@ -434,6 +448,8 @@ class Trainer:
                         self._thread = None
                         return
                     command = self._pending.pop(0)
+                    if command[0] in ("train", "reset"):
+                        self._run_in_hand = command[-1]
                     if not self._pending:
                         self._interrupt.clear()
                 if not self._alive():
@@ -452,10 +468,10 @@ class Trainer:
         kind = command[0]
         if kind == "reset":
             self._model = None
-            self._snapshot = Snapshot(state=EMPTY, run=self._snapshot.run + 1)
+            self._snapshot = Snapshot(state=EMPTY, run=command[-1])
         elif kind == "train":
-            _, model, n_iterations = command
-            self._start(model, n_iterations)
+            _, model, n_iterations, run = command
+            self._start(model, n_iterations, run)
             self._advance(n_iterations, paced=True)
         elif kind == "resume":
             _, until, learning_rate = command
@@ -470,7 +486,10 @@ class Trainer:
             if self._model is None or self._snapshot.state == DIVERGED:
                 if new_model is None:
                     return
-                self._start(new_model, 0)
+                with self._lock:
+                    self._expected_run += 1
+                    self._run_in_hand = self._expected_run
+                self._start(new_model, 0, self._run_in_hand)
             self._set_learning_rate(learning_rate)
             self._planned = max(self._planned, self._model.n_iter_ + n_iterations)
             self._history.plan(self._planned, self._snapshot.frame.nbytes)
@@ -482,7 +501,7 @@ class Trainer:
             if hasattr(self._model, "apply_learning_rate"):
                 self._model.apply_learning_rate()
 
-    def _start(self, model, planned: int) -> None:
+    def _start(self, model, planned: int, run: int) -> None:
         """Take ``model``, initialize it (no update yet) and publish iteration 0."""
         self._model = None
         model.train_steps(self.x_train, self.y_train, 0)
@@ -497,7 +516,7 @@ class Trainer:
         self._history.add(frame)
         self._snapshot = Snapshot(
             state=PAUSED,
-            run=self._snapshot.run + 1,
+            run=run,
             frame=frame,
             costs=_frozen(self._costs, np.float64),
             planned=planned,
@@ -592,9 +611,8 @@ class Trainer:
     ) -> None:
         model = self._model
         if model is None:
-            self._snapshot = Snapshot(
-                state=state, run=self._snapshot.run, place=place, message=message
-            )
+            run = max(self._snapshot.run, self._run_in_hand)
+            self._snapshot = Snapshot(state=state, run=run, place=place, message=message)
             return
         if frame is None or frame.iteration != model.n_iter_:
             frame = self._frame()
@@ -641,7 +659,7 @@ class Trainer:
             self._thread = None
         self._model = None
         self._history = _History(self.history_size, self.history_bytes)
-        self._snapshot = Snapshot(state=ENDED, run=self._snapshot.run)
+        self._snapshot = Snapshot(state=ENDED, run=max(self._snapshot.run, self._expected_run))
 
 
 def copy_model(model):

@@ -228,8 +228,10 @@ def test_pausing_a_queued_training_leaves_the_line(toy):
     first = make_trainer(toy, limiter=limiter, min_seconds=100.0)
     second = make_trainer(toy, limiter=limiter)
     first.train(slow_model(), 1000)
-    second.train(LogisticRegressionGD(learning_rate=0.5), 5)
     deadline = time.monotonic() + 30
+    while first.snapshot.state != "running" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    second.train(LogisticRegressionGD(learning_rate=0.5), 5)
     while second.snapshot.state != "queued" and time.monotonic() < deadline:
         time.sleep(0.01)
     second.pause()
@@ -250,3 +252,23 @@ def test_no_worker_outlives_its_work(toy):
 def test_bad_capacity_is_refused():
     with pytest.raises(ValueError, match="capacity"):
         CoreLimiter(0)
+
+
+def test_a_new_run_never_shows_the_previous_runs_numbers(toy):
+    trainer = make_trainer(toy)
+    trainer.train(LogisticRegressionGD(learning_rate=0.5), 30)
+    trainer.wait(30)
+    previous = trainer.snapshot
+    trainer.train(LogisticRegressionGD(learning_rate=0.01), 30)
+    # At once, before the worker has published anything of the new run:
+    assert trainer.snapshot.run == previous.run + 1
+    assert trainer.snapshot.frame is None or trainer.snapshot.frame.iteration <= 30
+    seen = []
+    while trainer.active:
+        seen.append(trainer.snapshot)
+    trainer.wait(30)
+    seen.append(trainer.snapshot)
+    assert all(snapshot.run == previous.run + 1 for snapshot in seen)
+    assert all(snapshot.learning_rate in (None, 0.01) for snapshot in seen)
+    trainer.pause()  # a Pause with nothing running changes nothing
+    assert trainer.snapshot.run == previous.run + 1 and trainer.snapshot.frame is not None
