@@ -13,7 +13,11 @@ task = ui.current_task()
 first, second = task.label_names
 
 st.title("6. An L-layer network with Keras")
-columns = st.columns(4)
+architecture = st.expander(
+    "Architecture: hidden layers, units, activation, initial weights "
+    "(the tutorial's: 8 and 4 relu units, 'uniform')"
+)
+columns = architecture.columns(3)
 n_layers = columns[0].number_input(
     "Hidden layers", 1, 5, len(DEFAULT_SIZES), key="keras_n_layers", persist_state="session"
 )
@@ -24,9 +28,6 @@ initializer = columns[2].selectbox(
     "Initial weights", KERAS_INITIALIZERS, key="keras_initializer", persist_state="session",
     help="'uniform' draws every weight from [-0.05, 0.05], as the tutorial.",
 )  # fmt: skip
-optimizer = columns[3].selectbox(
-    "Optimizer", KERAS_OPTIMIZERS, key="keras_optimizer", persist_state="session"
-)
 sizes = tuple(
     column.slider(
         f"Units in layer {index + 1}",
@@ -36,18 +37,21 @@ sizes = tuple(
         key=f"keras_units_{index}",
         persist_state="session",
     )
-    for index, column in enumerate(st.columns(int(n_layers)))
+    for index, column in enumerate(architecture.columns(int(n_layers)))
 )
-columns = st.columns(4)
-with columns[0]:
+columns = st.columns(5)
+optimizer = columns[0].selectbox(
+    "Optimizer", KERAS_OPTIMIZERS, key="keras_optimizer", persist_state="session"
+)
+with columns[1]:
     learning_rate = ui.learning_rate_slider(
         "keras_learning_rate", default=0.001, persist_state="session"
     )
-epochs = columns[1].slider("Epochs", 1, 300, 100, key="keras_epochs", persist_state="session")
-batch_size = columns[2].select_slider(
+epochs = columns[2].slider("Epochs", 1, 300, 100, key="keras_epochs", persist_state="session")
+batch_size = columns[3].select_slider(
     "Batch size", BATCH_SIZES, value=32, key="keras_batch_size", persist_state="session"
 )
-seed = columns[3].number_input(
+seed = columns[4].number_input(
     "Seed", 0, 2**31 - 1, 42, key="keras_seed", persist_state="session",
     help="Seed of the initial weights and of the order of the batches.",
 )  # fmt: skip
