@@ -356,16 +356,15 @@ def live_training(
         # The metrics beside the charts, not above them: a projector's 768 pixels show
         # the buttons and the whole cost chart together.
         charts, numbers = st.columns([4, 1])
-        columns = [numbers] * 4
-        columns[0].metric(unit.capitalize(), frame.iteration)
-        columns[1].metric(
+        numbers.metric(unit.capitalize(), frame.iteration)
+        numbers.metric(
             "Cost now" if latest else f"Cost at {unit} {frame.iteration}",
             f"{frame.cost:.4g}",
-            help=f"The training cost of the parameters after {frame.iteration} {unit}s "
-            "(the chart's last point).",
+            help=f"The training cost of the parameters after {frame.iteration} {unit}s: "
+            "the chart's point at that " + unit + ".",
         )
-        columns[2].metric("Train accuracy", f"{frame.train_accuracy:.2%}")
-        columns[3].metric("Test accuracy", f"{frame.test_accuracy:.2%}")
+        numbers.metric("Train accuracy", f"{frame.train_accuracy:.2%}")
+        numbers.metric("Test accuracy", f"{frame.test_accuracy:.2%}")
         with charts:
             draw(snapshot, frame)
         if predictions and not trainer.active and not was_active:
@@ -378,6 +377,9 @@ def live_training(
 
 
 def _predictions_at(frame: Frame, task: data.Task, key: str) -> None:
+    """The test images, each with the probability of the second digit at ``frame``."""
+    # Imported here: figures import the models, hence scikit-learn (a second), which the
+    # app's first page does not need.
     from signviz import figures
 
     second = task.label_names[1]
@@ -416,27 +418,6 @@ def keep_settled_model(kind: str, title: str, snapshot: Snapshot, task, settings
         record = remember_model(kind, title, snapshot.model, task, settings)
     record.seconds = snapshot.seconds
     return record
-
-
-def show_test_predictions(model, task: data.Task, key: str) -> None:
-    """The test images, each with the model's probability of the second digit."""
-    # Imported here: figures import the models, hence scikit-learn (a second), which the
-    # app's first page does not need.
-    from signviz import figures
-
-    second = task.label_names[1]
-    st.plotly_chart(
-        figures.prediction_grid(
-            task.images_test,
-            model.predict_proba(task.x_test)[:, 1],
-            task.y_test,
-            label_names=task.label_names,
-            names=task.names_test,
-            title=f"Test images with P({second})",
-        ),
-        key=key,
-    )
-    st.caption(f"Each tile shows the probability of {second}; red frames mark mistakes.")
 
 
 # -- background jobs -----------------------------------------------------------------
