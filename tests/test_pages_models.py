@@ -1,5 +1,6 @@
 """The app's navigation, the task in the sidebar, and the model pages, through AppTest."""
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +9,9 @@ from charts import chart_specs, chart_titled, title, values
 from live import finish, press, trainer
 from streamlit.testing.v1 import AppTest
 
+from signviz import trainer as trainer_module
 from signviz.models import LogisticRegressionGD, TwoLayerNetwork
+from signviz.trainer import CoreLimiter
 from signviz.training import cost_rises
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -311,3 +314,22 @@ def test_the_history_slider_shows_iteration_k(app, real_dataset):
     np.testing.assert_allclose(weights, model.coef_.reshape(64, 64), rtol=1e-4, atol=1e-6)
     right = int(np.sum(model.predict(task.x_test) == task.y_test))
     assert chart_titled(app, f"Test images with P(1): {right} of 62 right")
+
+
+def test_over_the_cap_a_learner_waits_in_line(app, monkeypatch):
+    limiter = CoreLimiter(1)
+    monkeypatch.setattr(trainer_module, "_SERVER_LIMITER", limiter)
+    assert limiter.acquire(-1, keep_waiting=lambda: True)  # another session trains
+    try:
+        open_page(app, "logistic_regression")
+        app.button(key="logreg_train").click().run()
+        deadline = time.monotonic() + 30
+        while trainer(app, "logreg").snapshot.state != "queued" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        app.run()
+        assert "Waiting for a free core: you are number 1 in line" in app.info[0].value
+        assert not app.exception
+    finally:
+        limiter.release(-1)
+    finish(app)
+    assert metrics(app)["Iteration"] == "150"
