@@ -312,6 +312,16 @@ def live_training(
     was_active = trainer.active
     task = current_task()
 
+    def rerun_if_changed(drawn: Snapshot) -> None:
+        # A training started or ended since the page last ran (the fragment's redraws
+        # must start or stop), or a short one (a step) ended while this was drawn: the
+        # whole page runs again, from the state the model has now.
+        now = trainer.snapshot
+        state = (drawn.run, drawn.iteration, drawn.state)
+        changed = state != (now.run, now.iteration, now.state)
+        if trainer.active != was_active or (changed and not was_active):
+            st.rerun()
+
     @st.fragment(run_every=REDRAW_SECONDS if was_active else None)
     def view() -> None:
         controls()
@@ -338,8 +348,7 @@ def live_training(
                 "at a time."
             )
         if frame is None:
-            if trainer.active != was_active:
-                st.rerun()
+            rerun_if_changed(snapshot)
             return
         frames = snapshot.scrub_frames
         if not was_active and not trainer.active and len(frames) > 1:
@@ -369,8 +378,7 @@ def live_training(
             draw(snapshot, frame)
         if predictions and not trainer.active and not was_active:
             _predictions_at(frame, task, key)
-        if trainer.active != was_active:
-            st.rerun()
+        rerun_if_changed(snapshot)
 
     view()
     return trainer.snapshot
