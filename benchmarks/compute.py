@@ -16,7 +16,7 @@ from PIL import Image
 from benchmarks.harness import Result, interleaved, seconds_per_call
 from signviz import data, figures
 from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
-from signviz.trainer import REDRAW_SECONDS, CoreLimiter, Trainer
+from signviz.trainer import CoreLimiter, Trainer, redraw_seconds
 
 ITERATIONS = 200
 
@@ -148,13 +148,13 @@ def cost_redraw(planned: int, *, log_y: bool, image_shape=None):
 
 
 @contextmanager
-def watching(trainer: Trainer, draw, every: float = REDRAW_SECONDS):
-    """Redraw from the trainer's latest snapshot every ``every`` seconds, as a page's
-    fragment does, in a thread of its own."""
+def watching(trainer: Trainer, draw):
+    """Redraw from the trainer's latest snapshot as often as a page's fragment does, in a
+    thread of its own."""
     done = threading.Event()
 
     def redraw() -> None:
-        while not done.wait(every):
+        while not done.wait(redraw_seconds(trainer.limiter)):
             draw(trainer.snapshot)
 
     drawer = threading.Thread(target=redraw)

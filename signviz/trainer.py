@@ -231,6 +231,20 @@ class CoreLimiter:
             return len(self._line)
 
 
+def redraw_seconds(limiter: CoreLimiter | None = None) -> float:
+    """Seconds between two redraws of a live page: `REDRAW_SECONDS`, stretched when more
+    trainings run at once than the machine has cores.
+
+    Each redraw costs the learner's browser more than the server (Chromium re-renders
+    every element the fragment sends), and on a shared machine browsers and trainings
+    compete for the same cores: four sessions on two cores then redraw half as often,
+    and every training ends sooner. Alone, a page redraws five times a second.
+    """
+    limiter = limiter if limiter is not None else server_limiter()
+    crowd = limiter.running / (os.cpu_count() or 1)
+    return REDRAW_SECONDS * max(1.0, crowd)
+
+
 _SERVER_LIMITER: CoreLimiter | None = None
 _SERVER_LIMITER_LOCK = threading.Lock()
 
@@ -505,6 +519,11 @@ class Trainer:
         """Take ``model``, initialize it (no update yet) and publish iteration 0."""
         self._model = None
         model.train_steps(self.x_train, self.y_train, 0)
+        if hasattr(model, "_output_logit"):  # checked, in the model's dtype, once
+            self._x_train_checked = model._check_prediction_data(self.x_train)
+            self._x_test_checked = model._check_prediction_data(self.x_test)
+        else:
+            self._x_train_checked, self._x_test_checked = self.x_train, self.x_test
         self._model = model
         self._planned = planned
         self._seconds = 0.0
@@ -524,7 +543,6 @@ class Trainer:
             start=frame,
             history=(frame,),
             learning_rate=model.learning_rate,
-            model=copy_model(model),
         )
 
     def _advance(self, n_iterations: int, *, paced: bool) -> None:
@@ -592,9 +610,12 @@ class Trainer:
     def _frame(self) -> Frame:
         """The model as it is now (called by the worker, between two updates)."""
         model = self._model
+        # The from-scratch models' own forward pass, without decision_function's check of
+        # the data (``train_steps`` checked it once): the check costs as much as the pass.
+        logit = getattr(model, "_output_logit", model.decision_function)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            z_train = np.asarray(model.decision_function(self.x_train), dtype=np.float64)
-            z_test = np.asarray(model.decision_function(self.x_test), dtype=np.float64)
+            z_train = np.asarray(logit(self._x_train_checked), dtype=np.float64)
+            z_test = np.asarray(logit(self._x_test_checked), dtype=np.float64)
             cost = float(np.mean(np.logaddexp(0.0, z_train) - self.y_train * z_train))
             probabilities = 1.0 / (1.0 + np.exp(-z_test))
         return Frame(

@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from signviz import data
 from signviz.jobs import BackgroundJob
-from signviz.trainer import REDRAW_SECONDS, Frame, Snapshot, Trainer
+from signviz.trainer import Frame, Snapshot, Trainer, redraw_seconds
 
 # Every browser session runs its scripts in a thread of one server process. When
 # several sessions train at once, OpenBLAS's own worker threads fight over the cores:
@@ -300,9 +300,10 @@ def live_training(
 ) -> Snapshot:
     """Draw the buttons, the state, the metrics and the page's charts from the latest snapshot.
 
-    While a training runs this part of the page is a fragment that redraws itself
-    every `REDRAW_SECONDS` from what the worker published (the rest of the page is not
-    re-run); when it starts or ends, the whole page runs again. Once training pauses or
+    While a training runs this part of the page is a fragment that redraws itself from
+    what the worker published, five times a second (fewer when the server trains more
+    models than it has cores: `signviz.trainer.redraw_seconds`), and the rest of the
+    page is not re-run; when it starts or ends, the whole page runs again. Once training pauses or
     ends, a slider goes back through the recorded history: the metrics, ``draw`` and
     the test predictions show the model as it was at the chosen iteration.
     ``draw(snapshot, frame)`` draws the chart(s) for ``frame`` (the latest one, or the
@@ -322,7 +323,7 @@ def live_training(
         if trainer.active != was_active or (changed and not was_active):
             st.rerun()
 
-    @st.fragment(run_every=REDRAW_SECONDS if was_active else None)
+    @st.fragment(run_every=redraw_seconds() if was_active else None)
     def view() -> None:
         controls()
         snapshot = trainer.snapshot

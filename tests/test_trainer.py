@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from signviz.models import LogisticRegressionGD, TwoLayerNetwork
-from signviz.trainer import CoreLimiter, Trainer, live_workers
+from signviz.trainer import REDRAW_SECONDS, CoreLimiter, Trainer, live_workers, redraw_seconds
 
 
 @pytest.fixture
@@ -272,3 +272,12 @@ def test_a_new_run_never_shows_the_previous_runs_numbers(toy):
     assert all(snapshot.learning_rate in (None, 0.01) for snapshot in seen)
     trainer.pause()  # a Pause with nothing running changes nothing
     assert trainer.snapshot.run == previous.run + 1 and trainer.snapshot.frame is not None
+
+
+def test_redraws_slow_down_when_trainings_outnumber_the_cores(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    limiter = CoreLimiter(8)
+    assert redraw_seconds(limiter) == REDRAW_SECONDS  # alone: five a second
+    for ticket in range(4):
+        limiter.acquire(ticket, keep_waiting=lambda: True)
+    assert redraw_seconds(limiter) == 2 * REDRAW_SECONDS  # four trainings on two cores
