@@ -87,6 +87,7 @@ def draw(snapshot, frame) -> None:
             title="Keras: cost after each epoch",
             planned=snapshot.planned,
             y_top=snapshot.first_cost,
+            max_points=ui.LIVE_POINTS if trainer.active else None,
             x_title="epoch",
             marker_at=None if frame.iteration == snapshot.iteration else frame.iteration,
             height=300,

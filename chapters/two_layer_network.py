@@ -123,6 +123,7 @@ def draw(snapshot, frame) -> None:
             diverged_at=snapshot.diverged_at,
             log_y=True,
             y_top=snapshot.first_cost,
+            max_points=ui.LIVE_POINTS if trainer.active else None,
             marker_at=None if frame.iteration == snapshot.iteration else frame.iteration,
             height=280,
         ),

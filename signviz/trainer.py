@@ -519,7 +519,7 @@ class Trainer:
         """Take ``model``, initialize it (no update yet) and publish iteration 0."""
         self._model = None
         model.train_steps(self.x_train, self.y_train, 0)
-        if hasattr(model, "_output_logit"):  # checked, in the model's dtype, once
+        if hasattr(model, "_check_prediction_data"):  # checked, in the model's dtype, once
             self._x_train_checked = model._check_prediction_data(self.x_train)
             self._x_test_checked = model._check_prediction_data(self.x_test)
         else:
@@ -610,8 +610,8 @@ class Trainer:
     def _frame(self) -> Frame:
         """The model as it is now (called by the worker, between two updates)."""
         model = self._model
-        # The from-scratch models' own forward pass, without decision_function's check of
-        # the data (``train_steps`` checked it once): the check costs as much as the pass.
+        # The models' own forward pass, without decision_function's check of the data
+        # (``train_steps`` checked it once): the check costs as much as the pass.
         logit = getattr(model, "_output_logit", model.decision_function)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             z_train = np.asarray(logit(self._x_train_checked), dtype=np.float64)

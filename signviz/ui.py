@@ -184,6 +184,9 @@ def trained_models(task: data.Task) -> list[TrainedModel]:
 #: trainer: the tutorial's 150 iterations take 0.04 s of computing, over before a
 #: learner could see the cost fall.
 MIN_RUN_SECONDS = 3.0
+#: Points of a cost curve drawn while training runs (the chart is a few hundred pixels
+#: wide); all of them once it pauses or ends.
+LIVE_POINTS = 500
 #: The buttons of every model chapter, in their order.
 COMMANDS = ("Train", "Pause", "Continue", "Step 1", "Step 10", "Reset")
 

@@ -165,3 +165,13 @@ def test_hidden_activation_bars():
     np.testing.assert_allclose(values(hidden["y"]), [0.5, -1.0, 0.99])
     assert list(hidden["x"]) == ["unit 1", "unit 2", "unit 3"]
     assert list(values(output["y"])) == [0.83]
+
+
+def test_a_live_cost_curve_can_be_thinned_to_what_a_chart_shows():
+    costs = np.linspace(1.0, 0.1, 2501)
+    trace = figure_json(figures.cost_curve(costs, planned=2500, max_points=500))["data"][0]
+    x = values(trace["x"])
+    assert len(x) == 500 and x[0] == 0 and x[-1] == 2500
+    np.testing.assert_array_equal(values(trace["y"]), costs[x])
+    short = figure_json(figures.cost_curve(costs[:30], max_points=500))["data"][0]
+    assert len(values(short["x"])) == 30

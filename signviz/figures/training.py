@@ -23,6 +23,7 @@ def cost_curve(
     height: int = 360,
     y_top: float | None = None,
     marker_at: int | None = None,
+    max_points: int | None = None,
 ) -> go.Figure:
     """The cost at each iteration: one point per iteration, in order.
 
@@ -45,16 +46,23 @@ def cost_curve(
         climbs above it.
     marker_at : int, optional
         Marks the cost at this iteration (the one a scrub slider looks at).
+    max_points : int, optional
+        Draw at most this many points, evenly spaced, the first and the last among them:
+        a chart a few hundred pixels wide shows no more, and a live chart redrawn five
+        times a second sends and renders less.
 
     A log axis labels whole decades only (0.01, 0.1, 1), with a grid line at every
     unit between them: labels such as "7, 6, 5, 4" without their decade mislead.
     """
     costs = np.asarray(costs, dtype=float)
+    shown = np.arange(len(costs))
+    if max_points is not None and len(costs) > max_points:
+        shown = np.unique(np.linspace(0, len(costs) - 1, max_points).round().astype(int))
     traces = [
         go.Scatter(
-            x=np.arange(len(costs)),
-            y=costs,
-            mode="lines+markers" if len(costs) <= 60 else "lines",
+            x=shown,
+            y=costs[shown],
+            mode="lines+markers" if len(shown) <= 60 else "lines",
             line={"color": COLORS["cost"], "width": 2},
             marker={"size": 5},
             name="cost",

@@ -351,6 +351,15 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
             counts.append(int(np.sum(np.all(hidden.numpy() == 0, axis=0))))
         return counts
 
+    def _output_logit(self, X) -> np.ndarray:
+        """``z`` of the output for checked data, ``(n_samples,)``, through a compiled graph:
+        a live trainer asks for it after every epoch, and layer by layer in eager mode it
+        cost a sixth of an epoch."""
+        if getattr(self, "_compiled_logit", None) is None:
+            self._compiled_logit = tf.function(self._logit, reduce_retracing=True)
+        inputs = tf.convert_to_tensor(np.asarray(X, dtype=np.float32))
+        return self._compiled_logit(inputs).numpy().reshape(-1).astype(np.float64)
+
     def _as_tensor(self, X):
         if not hasattr(self, "model_"):
             raise NotFittedError("This KerasNetwork has not been trained yet: call fit first.")
