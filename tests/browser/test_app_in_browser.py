@@ -199,6 +199,9 @@ def test_logistic_regression_trains_live_and_steps(page, task):
 
     click_and_wait_for_points(page, "Step 1", "Cost while training", 152)
     assert metric(page, "Iteration") == "151"
+    # Drawn by the run of the whole page that follows the step's end.
+    page.wait_for_function(f"() => ({FIND_CHART})('Change of each weight')")
+    wait_until_idle(page)
     assert chart(page, "Change of each weight")["heatmaps"] == 1
     assert exceptions(page) == 0
 
