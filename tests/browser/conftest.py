@@ -43,7 +43,7 @@ def pytest_terminal_summary(terminalreporter):
     if TIMINGS:
         terminalreporter.section("browser timings (observed, not asserted)")
         for name, seconds in TIMINGS.items():
-            unit = "" if name.endswith("per second") else " s"
+            unit = "" if name.endswith(("per second", "cores busy")) else " s"
             terminalreporter.write_line(f"{name}: {seconds:.2f}{unit}")
 
 
