@@ -31,6 +31,7 @@ GROUPS = (
     "memory",
     "concurrency",
     "classroom",
+    "redraws",
 )
 
 
@@ -79,6 +80,7 @@ def main(argv=None) -> int:
                     "startup": server.startup,
                     "memory": server.memory_per_session,
                     "concurrency": server.concurrency,
+                    "redraws": server.redraws,
                 }[group]
                 results.append(measure(browser))
     results.sort(key=figure_order)

@@ -7,6 +7,7 @@ import io
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 
 import numpy as np
 import plotly.io
@@ -15,7 +16,7 @@ from PIL import Image
 from benchmarks.harness import Result, interleaved, seconds_per_call
 from signviz import data, figures
 from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
-from signviz.training import train_in_chunks
+from signviz.trainer import CoreLimiter, Trainer, redraw_seconds
 
 ITERATIONS = 200
 
@@ -99,32 +100,22 @@ def keras_against_twin(task) -> list[Result]:
     live_epochs = 40
 
     def plain_fit() -> float:
-        return KerasNetwork(n_epochs=live_epochs).fit(X, y).fit_seconds_
+        started = time.perf_counter()
+        KerasNetwork(n_epochs=live_epochs).fit(X, y)
+        return time.perf_counter() - started
 
     def live_fit() -> float:
-        """As the Keras page trains: reporting each epoch, redrawn twice a second."""
-        logs, done = [], threading.Event()
-
-        def redraw():
-            while not done.wait(0.5):
-                history = {key: [epoch[key] for epoch in logs] for key in (logs[0] if logs else {})}
-                chart = figures.history_chart(history, planned=live_epochs, title="Keras")
-                plotly.io.to_json(chart, validate=False)
-
-        drawer = threading.Thread(target=redraw)
-        drawer.start()
-        try:
-            network = KerasNetwork(n_epochs=live_epochs).fit(
-                X, y, on_epoch_end=lambda epoch, epoch_logs: logs.append(epoch_logs)
-            )
-        finally:
-            done.set()
-            drawer.join()
-        return network.fit_seconds_
+        """As the Keras page trains: the trainer's worker, a redraw four times a second."""
+        trainer = Trainer(X, y, task.x_test, task.y_test, lambda network: first_layer(network))
+        started = time.perf_counter()
+        with watching(trainer, cost_redraw(live_epochs, log_y=False)):
+            trainer.train(KerasNetwork(n_epochs=live_epochs), live_epochs)
+            trainer.wait()
+        return time.perf_counter() - started
 
     live, plain = interleaved(live_fit, plain_fit, rounds=5)
     overhead = Result.at_most(
-        "3b. Keras page's live callback and redraws vs plain fit (40 epochs)",
+        "3b. Keras page's live trainer and redraws vs plain fit (40 epochs)",
         live,
         plain,
         "s",
@@ -133,28 +124,72 @@ def keras_against_twin(task) -> list[Result]:
     return [speed, overhead]
 
 
-def page_redraw(task, iterations: int):
-    """The two-layer page's live redraw: the cost curve, serialized as ``st.plotly_chart``
-    sends it, and each hidden unit's weights as an image, encoded as ``st.image`` does."""
+def first_layer(network):
+    return network.model_.layers[0].get_weights()[0].T
 
-    def draw(model) -> None:
-        cost = figures.cost_curve(model.cost_history_, planned=iterations, log_y=True)
+
+def cost_redraw(planned: int, *, log_y: bool, image_shape=None):
+    """A page's live redraw from a snapshot: the cost curve, serialized as
+    ``st.plotly_chart`` sends it, and each drawn unit's weights as an image, encoded as
+    ``st.image`` does (when ``image_shape`` is given)."""
+
+    def draw(snapshot) -> None:
+        if snapshot.frame is None:
+            return
+        cost = figures.cost_curve(
+            snapshot.costs, planned=planned, log_y=log_y, y_top=snapshot.first_cost
+        )
         plotly.io.to_json(cost, validate=False)
-        for image in figures.weight_images(model.hidden_weights_, task.image_shape):
-            Image.fromarray(image).save(io.BytesIO(), format="PNG")
+        if image_shape is not None:
+            for image in figures.weight_images(snapshot.frame.weights, image_shape):
+                Image.fromarray(image).save(io.BytesIO(), format="PNG")
 
     return draw
 
 
+@contextmanager
+def watching(trainer: Trainer, draw):
+    """Redraw from the trainer's latest snapshot as often as a page's fragment does, in a
+    thread of its own."""
+    done = threading.Event()
+
+    def redraw() -> None:
+        while not done.wait(redraw_seconds(trainer.limiter)):
+            draw(trainer.snapshot)
+
+    drawer = threading.Thread(target=redraw)
+    drawer.start()
+    try:
+        yield
+    finally:
+        done.set()
+        drawer.join()
+
+
+def live_two_layer(task, iterations: int, limiter: CoreLimiter):
+    """Train the two-layer network through a trainer, redrawn live; returns the trainer."""
+    trainer = Trainer(
+        task.x_train, task.y_train, task.x_test, task.y_test,
+        lambda model: model.hidden_weights_, limiter=limiter,
+    )  # fmt: skip
+    draw = cost_redraw(iterations, log_y=True, image_shape=task.image_shape)
+    with watching(trainer, draw):
+        trainer.train(TwoLayerNetwork(n_iterations=iterations), iterations)
+        trainer.wait()
+    return trainer
+
+
 def live_drawing(task) -> Result:
-    """4. The two-layer network's default training drawn live, as its page does."""
+    """4. The two-layer network's default training through the live trainer, redrawn four
+    times a second as its page does (without the page's pacing, which a 2500-iteration run
+    does not need), against a plain fit."""
     X, y = task.x_train, task.y_train
     iterations = 2500
-    draw = page_redraw(task, iterations)
+    limiter = CoreLimiter()
 
     def live() -> float:
         started = time.perf_counter()
-        train_in_chunks(TwoLayerNetwork(), X, y, iterations, draw)
+        live_two_layer(task, iterations, limiter)
         return time.perf_counter() - started
 
     def plain() -> float:
@@ -173,17 +208,14 @@ def live_drawing(task) -> Result:
 
 
 def concurrent_trainings(task) -> Result:
-    """8b. Four live two-layer trainings in threads of one process, as four sessions run in
-    the server, against one alone: the server's side of figure 8, without browsers."""
-    X, y = task.x_train, task.y_train
+    """8b. Four live two-layer trainings in one process, as four sessions run in the
+    server, against one alone: the server's side of figure 8, without browsers."""
     iterations = 2500
-    draw = page_redraw(task, iterations)
+    limiter = CoreLimiter()
 
     def trainings(count: int) -> float:
         threads = [
-            threading.Thread(
-                target=train_in_chunks, args=(TwoLayerNetwork(), X, y, iterations, draw)
-            )
+            threading.Thread(target=live_two_layer, args=(task, iterations, limiter))
             for _ in range(count)
         ]
         started = time.perf_counter()

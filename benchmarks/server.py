@@ -3,6 +3,7 @@ sessions training at once."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 import time
@@ -172,4 +173,45 @@ def concurrency(browser) -> Result:
         "s",
         4,
         "all four finished",
+    )
+
+
+REDRAW_COUNT = """() => {
+    const chart = [...document.querySelectorAll('.js-plotly-plot')].find((chart) =>
+        ((chart.layout && chart.layout.title && chart.layout.title.text) || '')
+            .replace(/<[^>]+>/g, '').startsWith('Cost while training'));
+    if (!chart || !chart._fullData.length) return 0;
+    const x = chart._fullData[0].x;  // a live chart draws at most 500 points: its end moves
+    return x[x.length - 1];
+}"""
+
+
+def redraws(browser) -> Result:
+    """14. Redraws per second of the two-layer page's cost chart while it trains, in Chromium:
+    where the chart ends, read every 50 ms for 5 s (the target is four a second)."""
+    with AppServer("app.py", cwd=PROJECT) as server:
+        page = open_session(browser, server)
+        page.locator('[data-testid="stSidebarNavLink"]', has_text="5. Two-layer").click()
+        slider = page.get_by_role("slider", name="Iterations")
+        slider.focus()
+        page.keyboard.press("End")  # 10000 iterations: long enough to count
+        page.wait_for_selector(IDLE)
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.wait_for_function(f"() => ({REDRAW_COUNT})() > 1")
+        lengths, started = [], time.monotonic()
+        while time.monotonic() - started < 5.0:
+            lengths.append(page.evaluate(REDRAW_COUNT))
+            time.sleep(0.05)
+        seconds = time.monotonic() - started
+        page.get_by_role("button", name="Pause", exact=True).click()
+        page.close()
+    changes = sum(1 for before, after in itertools.pairwise(lengths) if after != before)
+    rate = changes / seconds
+    return Result.at_least(
+        "14. Two-layer cost chart redraws per second in Chromium vs the target of 4",
+        rate,
+        4.0,
+        "/s",
+        1,
+        f"{changes} redraws in {seconds:.1f} s",
     )

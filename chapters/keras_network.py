@@ -13,21 +13,11 @@ task = ui.current_task()
 first, second = task.label_names
 
 st.title("6. An L-layer network with Keras")
-st.markdown(
-    """
-Once every step is understood, a library can take over the writing. The tutorial's
-last network is built with Keras: two hidden layers of 8 and 4 relu units and a
-sigmoid output, weights drawn uniformly from ±0.05, trained with Adam on batches of 32
-images for 100 epochs. Early layers can learn simple pixel patterns; later layers
-combine them into the evidence the output needs.
-
-Beside it runs its **numpy twin**: the same network written from scratch in this
-project (forward, backward and Adam in a few dozen lines), so you can see the library
-do exactly what you could write yourself.
-"""
+architecture = st.expander(
+    "Architecture: hidden layers, units, activation, initial weights "
+    "(the tutorial's: 8 and 4 relu units, 'uniform')"
 )
-
-columns = st.columns(4)
+columns = architecture.columns(3)
 n_layers = columns[0].number_input(
     "Hidden layers", 1, 5, len(DEFAULT_SIZES), key="keras_n_layers", persist_state="session"
 )
@@ -38,9 +28,6 @@ initializer = columns[2].selectbox(
     "Initial weights", KERAS_INITIALIZERS, key="keras_initializer", persist_state="session",
     help="'uniform' draws every weight from [-0.05, 0.05], as the tutorial.",
 )  # fmt: skip
-optimizer = columns[3].selectbox(
-    "Optimizer", KERAS_OPTIMIZERS, key="keras_optimizer", persist_state="session"
-)
 sizes = tuple(
     column.slider(
         f"Units in layer {index + 1}",
@@ -50,18 +37,21 @@ sizes = tuple(
         key=f"keras_units_{index}",
         persist_state="session",
     )
-    for index, column in enumerate(st.columns(int(n_layers)))
+    for index, column in enumerate(architecture.columns(int(n_layers)))
 )
-columns = st.columns(4)
-with columns[0]:
+columns = st.columns(5)
+optimizer = columns[0].selectbox(
+    "Optimizer", KERAS_OPTIMIZERS, key="keras_optimizer", persist_state="session"
+)
+with columns[1]:
     learning_rate = ui.learning_rate_slider(
         "keras_learning_rate", default=0.001, persist_state="session"
     )
-epochs = columns[1].slider("Epochs", 1, 300, 100, key="keras_epochs", persist_state="session")
-batch_size = columns[2].select_slider(
+epochs = columns[2].slider("Epochs", 1, 300, 100, key="keras_epochs", persist_state="session")
+batch_size = columns[3].select_slider(
     "Batch size", BATCH_SIZES, value=32, key="keras_batch_size", persist_state="session"
 )
-seed = columns[3].number_input(
+seed = columns[4].number_input(
     "Seed", 0, 2**31 - 1, 42, key="keras_seed", persist_state="session",
     help="Seed of the initial weights and of the order of the batches.",
 )  # fmt: skip
@@ -76,24 +66,92 @@ settings = {
     "random_state": int(seed),
 }
 
-layers = layer_summary(task.n_features, sizes, activation)
-st.dataframe(layers, hide_index=True)
-st.caption(f"{sum(row['parameters'] for row in layers):,} parameters to learn.")
 
-buttons = st.columns(4)
-train = buttons[0].button("Train", type="primary", key="keras_train", width="stretch")
-stop = buttons[1].button("Stop", key="keras_stop", width="stretch")
-cross_validate = buttons[2].button("Cross-validate", key="keras_cross_validate", width="stretch")
-train_twin = buttons[3].button("Train the numpy twin", key="keras_train_twin", width="stretch")
+def first_layer(network):
+    """What the page draws: each first-layer unit's weight per pixel, ``(units, pixels)``."""
+    return network.model_.layers[0].get_weights()[0].T
 
 
-def fit(job, network):
-    return network.fit(
-        task.x_train,
-        task.y_train,
-        validation_data=(task.x_test, task.y_test),
-        on_epoch_end=lambda epoch, logs: job.report(logs) or job.stop_requested,
+trainer = ui.trainer("keras", task, first_layer)
+
+
+def new_network():
+    return ui.keras().KerasNetwork(**settings)
+
+
+def draw(snapshot, frame) -> None:
+    """The cost per epoch and what each first-layer unit looks at, at ``frame``."""
+    st.plotly_chart(
+        figures.cost_curve(
+            snapshot.costs,
+            title="Keras: cost after each epoch",
+            planned=snapshot.planned,
+            y_top=snapshot.first_cost,
+            max_points=ui.LIVE_POINTS if trainer.active else None,
+            x_title="epoch",
+            marker_at=None if frame.iteration == snapshot.iteration else frame.iteration,
+            height=300,
+        ),
+        key="keras-cost",
     )
+    units = [f"unit {unit + 1}" for unit in range(len(frame.weights))]
+    if trainer.active:
+        st.image(figures.weight_images(frame.weights, task.image_shape), caption=units, width=80)
+    else:
+        st.plotly_chart(
+            figures.weight_heatmaps(
+                frame.weights,
+                task.image_shape,
+                units,
+                title="What each unit of the first layer looks at",
+            ),
+            key="keras-first-layer",
+        )
+
+
+snapshot = ui.live_training(
+    trainer,
+    "keras",
+    draw,
+    controls=lambda: ui.training_buttons(
+        trainer,
+        "keras",
+        new_model=new_network,
+        planned=epochs,
+        learning_rate=learning_rate,
+        unit="epoch",
+    ),
+    unit="epoch",
+)
+record = ui.keep_settled_model("keras", "Keras network", snapshot, task, settings)
+if record is not None and not trainer.active:
+    network = record.model
+    st.metric("Training time", f"{snapshot.seconds:.1f} s")
+    dead = network.dead_units(task.x_train)
+    layers_dead = ", ".join(
+        f"layer {layer}: {count} of {size}"
+        for layer, (count, size) in enumerate(
+            zip(dead, network.hidden_layer_sizes, strict=True), start=1
+        )
+    )
+    if snapshot.costs[-1] > 0.6:
+        st.warning(
+            f"The loss is stuck near {snapshot.costs[-1]:.2f}, close to ln 2 = 0.69: "
+            "the cost of answering 50 % for every image. Dead units per hidden layer: "
+            f"{layers_dead}. "
+            "A relu unit whose input is negative for every image outputs 0 and passes no "
+            "gradient back, so it never recovers; when a whole layer dies, nothing can "
+            "learn. Try another seed, a smaller learning rate, or another activation.",
+            icon="🧊",
+        )
+    st.caption(
+        "Units that never fire on any training image (dead relus, whose weights stay "
+        f"pale above): {layers_dead}."
+    )
+    with st.expander("Keras's own summary of the model"):
+        lines = []
+        network.model_.summary(print_fn=lambda line, **_: lines.append(line))
+        st.code("\n".join(lines), language=None)
 
 
 def cross_validation(job, network, keras):
@@ -101,12 +159,12 @@ def cross_validation(job, network, keras):
         job.report(("fold", fold, accuracy))
         return job.stop_requested  # Stop skips the folds still to come
 
+    def epoch_done(epoch, logs):
+        job.report(("epoch", epoch, logs))
+        return job.stop_requested
+
     return keras.cross_validate(
-        network,
-        task.x_train,
-        task.y_train,
-        on_fold_end=fold_done,
-        on_epoch_end=lambda epoch, logs: job.report(("epoch", epoch, logs)),
+        network, task.x_train, task.y_train, on_fold_end=fold_done, on_epoch_end=epoch_done
     )
 
 
@@ -114,43 +172,30 @@ def for_this_task(job) -> bool:
     return job is not None and ui.task_key(job.context["task"]) == ui.task_key(task)
 
 
-if train or cross_validate:
+st.subheader("3-fold cross-validation")
+columns = st.columns(2)
+if columns[0].button("Cross-validate", key="keras_cross_validate", width="stretch"):
     keras = ui.keras()
-    network = keras.KerasNetwork(**settings)
-    if train:
-        started = ui.start_job("keras", lambda job: fit(job, network), task=task, settings=settings)
-    else:
-        started = ui.start_job(
-            "keras-cv", lambda job: cross_validation(job, network, keras), task=task
-        )
+    started = ui.start_job(
+        "keras-cv",
+        lambda job: cross_validation(job, keras.KerasNetwork(**settings), keras),
+        task=task,
+    )
     if started is None:
-        st.warning("A Keras run is already going in this session: stop it first.")
-if stop:
-    for name in ("keras", "keras-cv"):
-        if (running := ui.job(name)) is not None and running.running:
-            running.stop()
+        st.warning("A cross-validation is already going in this session: stop it first.")
+if columns[1].button("Stop cross-validation", key="keras_stop_cv", width="stretch"):
+    if (running := ui.job("keras-cv")) is not None:
+        running.stop()
 
 
-def is_running() -> bool:
-    return any(job is not None and job.running for job in (ui.job("keras"), ui.job("keras-cv")))
+def validating() -> bool:
+    job = ui.job("keras-cv")
+    return job is not None and job.running
 
 
-@st.fragment(run_every=0.5 if is_running() else None)
-def live_progress(was_running: bool) -> None:
-    """Redraw the running job's progress twice a second; refresh the page when it ends."""
-    training = ui.job("keras")
-    if for_this_task(training):
-        logs = training.progress
-        planned = training.context["settings"]["n_epochs"]
-        history = {key: [epoch[key] for epoch in logs] for key in (logs[0] if logs else {})}
-        if training.running:
-            st.progress(len(logs) / planned, text=f"Keras: epoch {len(logs)} of {planned}")
-        st.plotly_chart(
-            figures.history_chart(
-                history, planned=planned, title="Keras, epoch by epoch (validation: test images)"
-            ),
-            key="keras-history",
-        )
+@st.fragment(run_every=0.5 if validating() else None)
+def cross_validation_progress(was_running: bool) -> None:
+    """Redraw the cross-validation's progress twice a second; refresh the page at its end."""
     validation = ui.job("keras-cv")
     if validation is not None and validation.running:
         folds = [item for item in validation.progress if item[0] == "fold"]
@@ -159,76 +204,14 @@ def live_progress(was_running: bool) -> None:
             min(epochs_done / (3 * epochs), 1.0),
             text=f"Cross-validation: fold {len(folds) + 1} of 3, {epochs_done} epochs in all",
         )
-    if was_running and not is_running():
+    if was_running and not validating():
         st.rerun()
 
 
-live_progress(is_running())
-
-training = ui.job("keras")
-if for_this_task(training) and training.done:
-    if training.error is not None:
-        st.error(f"Keras could not train this network: {training.error}")
-    else:
-        network = training.result
-        record = ui.remember_model(
-            "keras", "Keras network", network, task, training.context["settings"]
-        )
-        record.seconds = network.fit_seconds_
-        planned = training.context["settings"]["n_epochs"]
-        if network.n_iter_ < planned:
-            st.info(f"Stopped after {network.n_iter_} of {planned} epochs; the model keeps them.")
-        columns = st.columns(4)
-        columns[0].metric("Epochs", network.n_iter_)
-        columns[1].metric("Train accuracy", f"{network.score(task.x_train, task.y_train):.2%}")
-        columns[2].metric("Test accuracy", f"{network.score(task.x_test, task.y_test):.2%}")
-        columns[3].metric("Training time", f"{network.fit_seconds_:.1f} s")
-        if network.cost_history_ and network.cost_history_[-1] > 0.6:
-            dead = network.dead_units(task.x_train)
-            layers_dead = ", ".join(
-                f"{count} of {size}"
-                for count, size in zip(dead, network.hidden_layer_sizes, strict=True)
-            )
-            st.warning(
-                f"The loss is stuck near {network.cost_history_[-1]:.2f}, close to ln 2 = 0.69: "
-                "the cost of answering 50 % for every image. Dead units per hidden layer: "
-                f"{layers_dead}. "
-                "A relu unit whose input is negative for every image outputs 0 and passes no "
-                "gradient back, so it never recovers; when a whole layer dies, nothing can "
-                "learn. Try another seed, a smaller learning rate, or another activation.",
-                icon="🧊",
-            )
-        kernel = network.model_.layers[0].get_weights()[0]
-        dead = network.dead_units(task.x_train)
-        st.caption(
-            "Units that never fire on any training image (dead relus, whose weights stay "
-            "pale below): "
-            + ", ".join(
-                f"layer {layer}: {count} of {size}"
-                for layer, (count, size) in enumerate(
-                    zip(dead, network.hidden_layer_sizes, strict=True), start=1
-                )
-            )
-            + "."
-        )
-        st.plotly_chart(
-            figures.weight_heatmaps(
-                kernel.T,
-                task.image_shape,
-                [f"unit {unit + 1}" for unit in range(kernel.shape[1])],
-                title="What each unit of the first layer looks at",
-            ),
-            key="keras-first-layer",
-        )
-        ui.show_test_predictions(network, task, key="keras-predictions")
-        with st.expander("Keras's own summary of the model"):
-            lines = []
-            network.model_.summary(print_fn=lambda line, **_: lines.append(line))
-            st.code("\n".join(lines), language=None)
+cross_validation_progress(validating())
 
 validation = ui.job("keras-cv")
 if for_this_task(validation) and validation.done:
-    st.subheader("3-fold cross-validation")
     if validation.error is not None:
         st.error(f"Cross-validation failed: {validation.error}")
     else:
@@ -248,46 +231,70 @@ st.subheader("The numpy twin")
 twin_compatible = optimizer == "adam" and initializer == "uniform"
 if not twin_compatible:
     st.caption("The twin implements Adam with 'uniform' initial weights: choose those to compare.")
-if train_twin and twin_compatible:
-    twin = DeepNetwork(
-        hidden_layer_sizes=sizes,
-        activation=activation,
-        learning_rate=learning_rate,
-        n_epochs=epochs,
-        batch_size=batch_size,
-        random_state=int(seed),
-    )
-    record = ui.remember_model("deep", "Numpy twin (from scratch)", twin, task, settings)
-    slot = st.empty()
-    ui.train_live(
-        record,
-        epochs,
-        lambda model: slot.plotly_chart(
-            figures.cost_curve(model.cost_history_, planned=epochs, x_title="epoch"),
-            key=f"twin-live-{model.n_iter_}",
-        ),
-    )
-    slot.empty()
+twin_trainer = ui.trainer("deep", task, lambda twin: twin.weights_[0])
 
-twin_record = ui.trained_model("deep", task)
-keras_record = ui.trained_model("keras", task)
-if twin_record is None:
-    st.caption("Press **Train the numpy twin** to train it on the settings above.")
-else:
-    twin = twin_record.model
-    curves = {"numpy twin": twin.cost_history_}
-    if keras_record is not None:
-        curves = {"Keras": keras_record.model.cost_history_, **curves}
+
+def twin_controls() -> None:
+    if st.session_state.pop("keras_twin_clicked", False) and twin_compatible:
+        twin_trainer.train(
+            DeepNetwork(
+                hidden_layer_sizes=sizes,
+                activation=activation,
+                learning_rate=learning_rate,
+                n_epochs=epochs,
+                batch_size=batch_size,
+                random_state=int(seed),
+            ),
+            epochs,
+        )
+    st.button(
+        "Train the numpy twin",
+        key="keras_train_twin",
+        disabled=not twin_compatible or twin_trainer.active,
+        on_click=st.session_state.__setitem__,
+        args=("keras_twin_clicked", True),
+    )
+
+
+def draw_twin(snapshot, frame) -> None:
+    curves = {"numpy twin": snapshot.costs}
+    if trainer.snapshot.frame is not None:
+        curves = {"Keras": trainer.snapshot.costs, **curves}
     st.plotly_chart(
         figures.cost_curves(curves, title="Cost per epoch: the library and the code by hand"),
         key="twin-comparison",
     )
-    columns = st.columns(4)
-    columns[0].metric("Twin: test accuracy", f"{twin.score(task.x_test, task.y_test):.2%}")
-    columns[1].metric("Twin: time", f"{twin_record.seconds:.2f} s")
-    if keras_record is not None:
-        keras_model = keras_record.model
-        columns[2].metric(
-            "Keras: test accuracy", f"{keras_model.score(task.x_test, task.y_test):.2%}"
-        )
-        columns[3].metric("Keras: time", f"{keras_record.seconds:.2f} s")
+
+
+twin_snapshot = ui.live_training(
+    twin_trainer,
+    "twin",
+    draw_twin,
+    controls=twin_controls,
+    unit="epoch",
+    predictions=False,
+    hint="Press **Train the numpy twin** to train it on the settings above.",
+)
+ui.keep_settled_model("deep", "Numpy twin (from scratch)", twin_snapshot, task, settings)
+if twin_snapshot.model is not None and record is not None:
+    columns = st.columns(2)
+    columns[0].metric("Twin: time", f"{twin_snapshot.seconds:.2f} s")
+    columns[1].metric("Keras: time", f"{snapshot.seconds:.2f} s")
+
+st.header("About this network")
+st.markdown(
+    """
+Once every step is understood, a library can take over the writing. The tutorial's
+last network is built with Keras: two hidden layers of 8 and 4 relu units and a
+sigmoid output, weights drawn uniformly from ±0.05, trained with Adam on batches of 32
+images for 100 epochs. Early layers can learn simple pixel patterns; later layers
+combine them into the evidence the output needs.
+
+Beside it runs its **numpy twin**: the same network written from scratch in this
+project (forward, backward and Adam in a few dozen lines), so you can see the library
+do exactly what you could write yourself.
+"""
+)
+layers = layer_summary(task.n_features, sizes, activation)
+st.dataframe(layers, hide_index=True)
+st.caption(f"{sum(row['parameters'] for row in layers):,} parameters to learn.")

@@ -2,6 +2,7 @@
 
 import inspect
 
+import numpy as np
 import streamlit as st
 
 from signviz import figures, ui
@@ -15,6 +16,84 @@ task = ui.current_task()
 first, second = task.label_names
 
 st.title("4. Logistic regression")
+
+left, middle, right = st.columns(3)
+with left:
+    learning_rate = ui.learning_rate_slider("logreg_learning_rate", persist_state="session")
+iterations = middle.slider(
+    "Iterations", 1, 5000, 150, key="logreg_iterations", persist_state="session",
+    help="How many gradient-descent steps Train takes (the tutorial: 150).",
+)  # fmt: skip
+initial_weight = right.number_input(
+    "Initial weight", value=0.01, step=0.01, format="%.3f", key="logreg_initial_weight",
+    persist_state="session", help="Every weight starts here; the bias starts at 0.",
+)  # fmt: skip
+
+trainer = ui.trainer(KIND, task, lambda model: model.coef_[0], min_seconds=ui.MIN_RUN_SECONDS)
+
+
+def new_model() -> LogisticRegressionGD:
+    return LogisticRegressionGD(learning_rate, iterations, initial_weight)
+
+
+def draw(snapshot, frame) -> None:
+    """The cost curve and the weights, at ``frame``."""
+    cost_column, weights_column = st.columns([3, 2])
+    cost_column.plotly_chart(
+        figures.cost_curve(
+            snapshot.costs,
+            planned=snapshot.planned,
+            diverged_at=snapshot.diverged_at,
+            y_top=snapshot.first_cost,
+            max_points=ui.LIVE_POINTS if trainer.active else None,
+            marker_at=None if frame.iteration == snapshot.iteration else frame.iteration,
+            height=300,
+        ),
+        key="logreg-cost",
+    )
+    weights_column.plotly_chart(
+        figures.weight_heatmap(
+            frame.weights[np.newaxis, :],
+            task.image_shape,
+            f"Weights: red for {second}, blue for {first}",
+            height=300,
+        ),
+        key="logreg-weights",
+    )
+
+
+snapshot = ui.live_training(
+    trainer,
+    "logreg",
+    draw,
+    controls=lambda: ui.training_buttons(
+        trainer, "logreg", new_model=new_model, planned=iterations, learning_rate=learning_rate
+    ),
+)
+record = ui.keep_settled_model(KIND, TITLE, snapshot, task)
+command, before = ui.last_command("logreg")
+if (
+    record is not None
+    and not trainer.active
+    and command.startswith("Step")
+    and before is not None
+    and before.iteration < snapshot.iteration
+):
+    st.subheader("What the last step changed")
+    st.markdown(
+        f"The gradient's size was **{record.model.gradient_norm_:.4g}**; each weight moved by "
+        "the learning rate times its slope. Pixels where the two digits differ move most."
+    )
+    st.plotly_chart(
+        figures.weight_heatmap(
+            (snapshot.frame.weights - before.weights)[np.newaxis, :],
+            task.image_shape,
+            "Change of each weight",
+        ),
+        key="logreg-change",
+    )
+
+st.header("How it learns")
 st.markdown(
     f"""
 The simplest neural network has no hidden layer: one unit that weighs every pixel,
@@ -36,92 +115,6 @@ st.latex(
 )
 with st.expander("Show the code of one iteration"):
     st.code(inspect.getsource(forward_backward), language="python")
-
-left, middle, right = st.columns(3)
-with left:
-    learning_rate = ui.learning_rate_slider("logreg_learning_rate", persist_state="session")
-iterations = middle.slider(
-    "Iterations", 1, 5000, 150, key="logreg_iterations", persist_state="session",
-    help="How many gradient-descent steps Train takes (the tutorial: 150).",
-)  # fmt: skip
-initial_weight = right.number_input(
-    "Initial weight", value=0.01, step=0.01, format="%.3f", key="logreg_initial_weight",
-    persist_state="session", help="Every weight starts here; the bias starts at 0.",
-)  # fmt: skip
-
-buttons = st.columns(4)
-train = buttons[0].button("Train", type="primary", key="logreg_train", width="stretch")
-buttons[1].button("Stop", key="logreg_stop", width="stretch")  # its click ends a running loop
-step_one = buttons[2].button("Step 1", key="logreg_step_1", width="stretch")
-step_ten = buttons[3].button("Step 10", key="logreg_step_10", width="stretch")
-
-status = st.container()
-cost_slot, weights_slot = (column.empty() for column in st.columns(2))
-
-
-def draw(model, planned: int, live: bool) -> None:
-    """Draw the cost curve and the weights into their slots."""
-    suffix = f"live-{model.n_iter_}" if live else "final"
-    cost_slot.plotly_chart(
-        figures.cost_curve(
-            model.cost_history_, planned=max(planned, model.n_iter_), diverged_at=model.diverged_at_
-        ),
-        key=f"logreg-cost-{suffix}",
-    )
-    weights_slot.plotly_chart(
-        figures.weight_heatmap(
-            model.coef_, task.image_shape, f"Weights: red for {second}, blue for {first}"
-        ),
-        key=f"logreg-weights-{suffix}",
-    )
-
-
-def new_model(planned: int) -> ui.TrainedModel:
-    model = LogisticRegressionGD(learning_rate, iterations, initial_weight)
-    return ui.remember_model(KIND, TITLE, model, task, {"planned": planned})
-
-
-if train:
-    record = new_model(iterations)
-    ui.train_live(record, iterations, lambda model: draw(model, iterations, live=True))
-elif step_one or step_ten:
-    record = ui.trained_model(KIND, task)
-    if record is None or record.model.diverged_:
-        record = new_model(0)
-    model = record.model
-    before = model.coef_.copy() if hasattr(model, "coef_") else None
-    model.set_params(learning_rate=learning_rate)
-    ui.train_live(record, 1 if step_one else 10, lambda model: None)
-    st.session_state["logreg_change"] = None if before is None else model.coef_ - before
-
-record = ui.trained_model(KIND, task)
-if record is None:
-    status.info("Press **Train** to watch the cost fall, or **Step 1** to take one step at a time.")
-else:
-    model = record.model
-    draw(model, record.settings["planned"], live=False)
-    with status:
-        ui.show_training_status(record, record.settings["planned"])
-        columns = st.columns(5)
-        columns[0].metric("Iteration", model.n_iter_)
-        columns[1].metric("Cost at the start", f"{model.initial_cost_:.4g}")
-        if model.cost_history_:
-            columns[2].metric("Cost now", f"{model.cost_history_[-1]:.4g}")
-        columns[3].metric("Train accuracy", f"{model.score(task.x_train, task.y_train):.2%}")
-        columns[4].metric("Test accuracy", f"{model.score(task.x_test, task.y_test):.2%}")
-    if (step_one or step_ten) and st.session_state.get("logreg_change") is not None:
-        st.subheader("What the last step changed")
-        st.markdown(
-            f"The gradient's size was **{model.gradient_norm_:.4g}**; each weight moved by "
-            "the learning rate times its slope. Pixels where the two digits differ move most."
-        )
-        st.plotly_chart(
-            figures.weight_heatmap(
-                st.session_state["logreg_change"], task.image_shape, "Change of each weight"
-            ),
-            key="logreg-change",
-        )
-    ui.show_test_predictions(model, task, key="logreg-predictions")
 
 st.header("The same with scikit-learn")
 st.markdown(

@@ -4,6 +4,7 @@ import inspect
 
 import numpy as np
 import streamlit as st
+from sklearn.base import clone
 
 from signviz import figures, ui
 from signviz.models import TwoLayerNetwork
@@ -18,23 +19,6 @@ task = ui.current_task()
 first, second = task.label_names
 
 st.title("5. A two-layer network")
-st.markdown(
-    """
-Put a layer of hidden units between the pixels and the answer. Each hidden unit is a
-logistic regression of its own, with tanh instead of the sigmoid; the output unit is a
-logistic regression on the hidden units' outputs. The network can now combine simple
-pixel patterns into better evidence, and it learns both layers at once by sending the
-gradient back through the output to every hidden weight.
-"""
-)
-st.latex(r"Z^{[1]} = W^{[1]} X + b^{[1]} \qquad A^{[1]} = \tanh\big(Z^{[1]}\big)")
-st.latex(r"Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]} \qquad \hat Y = A^{[2]} = \sigma\big(Z^{[2]}\big)")
-st.latex(
-    r"dZ^{[2]} = A^{[2]} - Y \qquad dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \big(1 - (A^{[1]})^2\big)"
-    r"\qquad dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}"
-)
-with st.expander("Show the code of forward and backward propagation"):
-    st.code(inspect.getsource(kernels.forward) + "\n\n" + inspect.getsource(kernels.backward))
 
 columns = st.columns(3)
 hidden_units = columns[0].slider(
@@ -59,69 +43,52 @@ seed = columns[2].number_input(
     "Seed", 0, 2**31 - 1, 42, key="two_layer_seed", persist_state="session",
     help="Seed of the random initial weights.",
 )  # fmt: skip
-zero_init = st.toggle(
+left, right = st.columns(2)
+zero_init = left.toggle(
     "Start every weight at zero", key="two_layer_zero_init", persist_state="session",
     help="What the tutorial warns against: see what happens to the hidden units.",
 )  # fmt: skip
 
-show_change = st.toggle(
-    "Draw what training changed (weights minus their initial values)",
+show_change = right.toggle(
+    "Draw what training changed",
     key="two_layer_show_change", persist_state="session",
-    help="Random initial weights look like noise and can hide what was learned.",
+    help="The weights minus their initial values: random initial weights look like noise "
+    "and can hide what was learned.",
 )  # fmt: skip
 
-buttons = st.columns(4)
-train = buttons[0].button("Train", type="primary", key="two_layer_train", width="stretch")
-buttons[1].button("Stop", key="two_layer_stop", width="stretch")  # its click ends a running loop
-
-status = st.container()
-cost_slot = st.empty()
-units_heading = st.empty()  # the live images' heading, written once per training
-units_slot = st.empty()
+trainer = ui.trainer(
+    KIND, task, lambda model: model.hidden_weights_, min_seconds=ui.MIN_RUN_SECONDS
+)
 
 
-def units_title() -> str:
-    if show_change:
-        return "How each hidden unit's weights changed in training"
-    return "What each hidden unit looks at (its weight per pixel)"
-
-
-def draw(model, settings: dict, live: bool) -> None:
-    """Draw the cost curve and the hidden units' weights.
-
-    While training, the weights are plain images: a browser shows those at almost no
-    cost, where redrawing heatmaps a few times a second costs it more than training.
-    The interactive heatmaps (hover for each weight) come when training ends.
+def how_it_learns() -> None:
+    """The chapter's explanation, below the live part (a projector shows that part first)."""
+    st.header("How it learns")
+    st.markdown(
+        """
+    Put a layer of hidden units between the pixels and the answer. Each hidden unit is a
+    logistic regression of its own, with tanh instead of the sigmoid; the output unit is a
+    logistic regression on the hidden units' outputs. The network can now combine simple
+    pixel patterns into better evidence, and it learns both layers at once by sending the
+    gradient back through the output to every hidden weight.
     """
-    suffix = f"live-{model.n_iter_}" if live else "final"
-    planned = settings["planned"]
-    weights = model.hidden_weights_
-    if show_change:
-        weights = weights - settings["initial_hidden_weights"]
-    units = [f"unit {unit + 1}" for unit in range(model.hidden_units)]
-    cost_slot.plotly_chart(
-        figures.cost_curve(
-            model.cost_history_, planned=planned, diverged_at=model.diverged_at_, log_y=True
-        ),
-        key=f"two-layer-cost-{suffix}",
     )
-    if not live:
-        units_heading.empty()
-        units_slot.plotly_chart(
-            figures.weight_heatmaps(weights, task.image_shape, units, title=units_title()),
-            key=f"two-layer-units-{suffix}",
-        )
-    elif model.hidden_units <= LIVE_UNITS_LIMIT:
-        # A white margin on each side keeps the images apart (st.image sets them edge to edge).
-        images = [
-            np.pad(image, ((0, 0), (6, 6), (0, 0)), constant_values=255)
-            for image in figures.weight_images(weights, task.image_shape)
-        ]
-        units_slot.image(images, caption=units, width=172)
+    st.latex(r"Z^{[1]} = W^{[1]} X + b^{[1]} \qquad A^{[1]} = \tanh\big(Z^{[1]}\big)")
+    st.latex(
+        r"Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]} \qquad "
+        r"\hat Y = A^{[2]} = \sigma\big(Z^{[2]}\big)"
+    )
+    st.latex(
+        r"dZ^{[2]} = A^{[2]} - Y \qquad "
+        r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \big(1 - (A^{[1]})^2\big)"
+        r"\qquad dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}"
+    )
+    with st.expander("Show the code of forward and backward propagation"):
+        st.code(inspect.getsource(kernels.forward) + "\n\n" + inspect.getsource(kernels.backward))
 
 
-if train:
-    model = TwoLayerNetwork(
+def new_model() -> TwoLayerNetwork:
+    return TwoLayerNetwork(
         hidden_units=hidden_units,
         activation=activation,
         learning_rate=learning_rate,
@@ -130,69 +97,107 @@ if train:
         initialization="zeros" if zero_init else "random",
         random_state=int(seed),
     )
-    model.partial_fit(task.x_train, task.y_train, n_iterations=0)  # initialize, to measure
-    settings = {
-        "planned": iterations,
-        "initial_saturation": model.saturation(task.x_train),
-        "initial_hidden_weights": model.hidden_weights_.copy(),
-    }
-    record = ui.remember_model(KIND, "Two-layer network (from scratch)", model, task, settings)
-    if hidden_units <= LIVE_UNITS_LIMIT:
-        units_heading.markdown(f"**{units_title()}** (red: positive, blue: negative, white: 0)")
-    ui.train_live(record, iterations, lambda model: draw(model, settings, live=True))
 
-record = ui.trained_model(KIND, task)
-if record is None:
-    status.info("Press **Train**: the cost curve and the hidden units' weights grow as it learns.")
+
+def units_title() -> str:
+    if show_change:
+        return "How each hidden unit's weights changed in training"
+    return "What each hidden unit looks at (its weight per pixel)"
+
+
+def draw(snapshot, frame) -> None:
+    """The cost curve and the hidden units' weights, at ``frame``.
+
+    While training, the weights are plain images: a browser shows those at almost no
+    cost, where redrawing heatmaps a few times a second costs it more than training.
+    The interactive heatmaps (hover for each weight) come when training pauses or ends.
+    """
+    weights = frame.weights
+    if show_change:
+        weights = weights - snapshot.start.weights
+    units = [f"unit {unit + 1}" for unit in range(len(weights))]
+    st.plotly_chart(
+        figures.cost_curve(
+            snapshot.costs,
+            planned=snapshot.planned,
+            diverged_at=snapshot.diverged_at,
+            log_y=True,
+            y_top=snapshot.first_cost,
+            max_points=ui.LIVE_POINTS if trainer.active else None,
+            marker_at=None if frame.iteration == snapshot.iteration else frame.iteration,
+            height=280,
+        ),
+        key="two-layer-cost",
+    )
+    if not trainer.active:
+        st.plotly_chart(
+            figures.weight_heatmaps(weights, task.image_shape, units, title=units_title()),
+            key="two-layer-units",
+        )
+    elif len(weights) <= LIVE_UNITS_LIMIT:
+        st.markdown(f"**{units_title()}** (red: positive, blue: negative, white: 0)")
+        # A white margin on each side keeps the images apart (st.image sets them edge to edge).
+        images = [
+            np.pad(image, ((0, 0), (6, 6), (0, 0)), constant_values=255)
+            for image in figures.weight_images(weights, task.image_shape)
+        ]
+        st.image(images, caption=units, width=120)
+
+
+snapshot = ui.live_training(
+    trainer,
+    "two_layer",
+    draw,
+    controls=lambda: ui.training_buttons(
+        trainer, "two_layer", new_model=new_model, planned=iterations, learning_rate=learning_rate
+    ),
+)
+record = ui.keep_settled_model(KIND, "Two-layer network (from scratch)", snapshot, task)
+if record is None or trainer.active:
+    how_it_learns()
     st.stop()
 
 model = record.model
-draw(model, record.settings, live=False)
 test_accuracy = model.score(task.x_test, task.y_test)
-with status:
-    ui.show_training_status(record, record.settings["planned"])
-    columns = st.columns(4)
-    columns[0].metric("Train accuracy", f"{model.score(task.x_train, task.y_train):.2%}")
-    columns[1].metric("Test accuracy", f"{test_accuracy:.2%}")
-    if model.cost_history_:
-        columns[2].metric("Cost now", f"{model.cost_history_[-1]:.4g}")
-    saturation = model.saturation(task.x_train)
-    columns[3].metric(
-        "Saturated hidden outputs",
-        f"{saturation:.0%}",
-        delta=f"{saturation - record.settings['initial_saturation']:+.0%} since the start",
-        delta_color="off",
-        help="Outputs where the activation is flat, so almost no gradient flows back.",
+saturation = model.saturation(task.x_train)
+initial_model = clone(model).partial_fit(task.x_train, task.y_train, n_iterations=0)
+initial_saturation = initial_model.saturation(task.x_train)
+st.metric(
+    "Saturated hidden outputs",
+    f"{saturation:.0%}",
+    delta=f"{saturation - initial_saturation:+.0%} since the start",
+    delta_color="off",
+    help="Outputs where the activation is flat, so almost no gradient flows back.",
+)
+if np.allclose(model.hidden_weights_, model.hidden_weights_[0]) and model.hidden_units > 1:
+    st.warning(
+        f"All {model.hidden_units} hidden units are identical. They started equal, so "
+        "each received exactly the same gradient at every step, and they always will: "
+        "the network has the power of a single unit. Random initial weights break this "
+        "symmetry.",
+        icon="🪞",
     )
-    if np.allclose(model.hidden_weights_, model.hidden_weights_[0]) and model.hidden_units > 1:
-        st.warning(
-            f"All {model.hidden_units} hidden units are identical. They started equal, so "
-            "each received exactly the same gradient at every step, and they always will: "
-            "the network has the power of a single unit. Random initial weights break this "
-            "symmetry.",
-            icon="🪞",
-        )
-    elif test_accuracy < 0.7 and not model.diverged_:
-        st.warning(
-            f"Stuck near chance. {record.settings['initial_saturation']:.0%} of the hidden "
-            f"outputs were saturated at the start and {saturation:.0%} are now: where the "
-            "activation is flat its slope is almost zero, and so is every gradient that must "
-            "pass through it. Large initial weights, or steps so large that they throw the "
-            "units there, cause it: try a smaller initial weight scale or learning rate, or "
-            "another seed.",
-            icon="🧊",
-        )
-    rises = cost_rises(model.cost_history_)
-    if rises and not model.diverged_:
-        more = ""
-        if len(rises) > 1:
-            more = f" and {len(rises) - 1} more time" + ("s" if len(rises) > 2 else "")
-        st.caption(
-            f"The cost jumped up at iteration {rises[0]}{more}, then came back down: a step "
-            "went too far for a steep part of the cost, like the overshooting steps of "
-            "chapter 3 on one weight, and the next steps made up for it. A smaller learning "
-            "rate gives a smoother curve, and slower training."
-        )
+elif test_accuracy < 0.7 and not model.diverged_:
+    st.warning(
+        f"Stuck near chance. {initial_saturation:.0%} of the hidden "
+        f"outputs were saturated at the start and {saturation:.0%} are now: where the "
+        "activation is flat its slope is almost zero, and so is every gradient that must "
+        "pass through it. Large initial weights, or steps so large that they throw the "
+        "units there, cause it: try a smaller initial weight scale or learning rate, or "
+        "another seed.",
+        icon="🧊",
+    )
+rises = cost_rises(model.cost_history_)
+if rises and not model.diverged_:
+    more = ""
+    if len(rises) > 1:
+        more = f" and {len(rises) - 1} more time" + ("s" if len(rises) > 2 else "")
+    st.caption(
+        f"The cost jumped up at iteration {rises[0]}{more}, then came back down: a step "
+        "went too far for a steep part of the cost, like the overshooting steps of "
+        "chapter 3 on one weight, and the next steps made up for it. A smaller learning "
+        "rate gives a smoother curve, and slower training."
+    )
 
 st.subheader("Inside the network, for one test image")
 index = st.slider("Test image", 0, task.n_test - 1, 0, key="two_layer_image")
@@ -214,4 +219,4 @@ bars_column.plotly_chart(
     ),
     key="two-layer-activations",
 )
-ui.show_test_predictions(model, task, key="two-layer-predictions")
+how_it_learns()

@@ -28,11 +28,19 @@ class BackgroundJob:
         Names the thread, for debugging.
     context : dict, optional
         Whatever the caller wants to remember about the job (its settings, its task).
+    is_alive : callable() -> bool, optional
+        False once the session that started the job has ended: ``stop_requested`` then
+        turns true, and the work stops at its next checkpoint.
     """
 
     def __init__(
-        self, work: Callable[[BackgroundJob], Any], name: str = "signviz-job", context=None
+        self,
+        work: Callable[[BackgroundJob], Any],
+        name: str = "signviz-job",
+        context=None,
+        is_alive: Callable[[], bool] = lambda: True,
     ):
+        self._is_alive = is_alive
         self._work = work
         self.context: dict = dict(context or {})
         self._lock = threading.Lock()
@@ -67,7 +75,7 @@ class BackgroundJob:
 
     @property
     def stop_requested(self) -> bool:
-        return self._stop.is_set()
+        return self._stop.is_set() or not self._is_alive()
 
     @property
     def running(self) -> bool:

@@ -6,7 +6,9 @@ Pages stay short by calling these helpers:
   task every page works on; `current_task` gives it to a page;
 - `remember_model` / `trained_models` keep each trained model in the browser
   session, one per kind and task, so moving between pages keeps them;
-- `train_live` trains a model while a page redraws its charts.
+- `trainer`, `training_buttons` and `live_training` give every model chapter the same
+  live training: a worker per session and chapter, the same buttons, a page that
+  redraws from the worker's snapshots.
 
 The dataset and each task are loaded once per server process and shared by every
 session (their arrays are read-only), never copied per user.
@@ -15,7 +17,6 @@ session (their arrays are read-only), never copied per user.
 from __future__ import annotations
 
 import importlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from signviz import data
 from signviz.jobs import BackgroundJob
-from signviz.training import TrainingRun, train_in_chunks
+from signviz.trainer import Frame, Snapshot, Trainer, redraw_seconds
 
 # Every browser session runs its scripts in a thread of one server process. When
 # several sessions train at once, OpenBLAS's own worker threads fight over the cores:
@@ -266,51 +267,216 @@ def trained_models(task: data.Task) -> list[TrainedModel]:
 
 # -- live training -------------------------------------------------------------------
 
+#: A Train or Continue run of the numpy models lasts at least this long, paced by the
+#: trainer: the tutorial's 150 iterations take 0.04 s of computing, over before a
+#: learner could see the cost fall.
+MIN_RUN_SECONDS = 3.0
+#: Points of a cost curve drawn while training runs (the chart is a few hundred pixels
+#: wide); all of them once it pauses or ends.
+LIVE_POINTS = 500
+#: The buttons of every model chapter, in their order.
+COMMANDS = ("Train", "Pause", "Continue", "Step 1", "Step 10", "Reset")
 
-def train_live(record: TrainedModel, n_iterations: int, draw: Callable[[Any], None]) -> TrainingRun:
-    """Train ``record.model`` for ``n_iterations`` more iterations, redrawing as it goes.
 
-    ``draw(model)`` updates the page's charts (into ``st.empty`` placeholders); it is
-    called a few times a second, never so often that drawing slows training much. A
-    Stop button on the page works by itself: its click reruns the script, which ends
-    this loop between two chunks, and the model keeps what it has learned.
+def session_is_alive() -> Callable[[], bool]:
+    """A callable that stays true while this browser session is connected.
+
+    A worker calls it between updates: once the tab is closed or reloaded, Streamlit's
+    runtime no longer counts the session as active and the worker stops. (Under
+    AppTest there is no runtime: the session never ends.)
     """
-    model, task = record.model, record.task
-    start = getattr(model, "n_iter_", 0)
-    progress = st.progress(0.0, text="Starting...")
-    seconds_before, started, drawing = record.seconds, time.perf_counter(), 0.0
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    def on_progress(model) -> None:
-        nonlocal drawing
-        drawing_started = time.perf_counter()
-        # Kept current at every redraw: a Stop ends the loop without returning here.
-        record.seconds = seconds_before + (drawing_started - started) - drawing
-        done = model.n_iter_ - start
-        text = f"Iteration {model.n_iter_} of {start + n_iterations}"
-        progress.progress(min(done / n_iterations, 1.0), text=text)
-        draw(model)
-        drawing += time.perf_counter() - drawing_started
-
-    run = train_in_chunks(model, task.x_train, task.y_train, n_iterations, on_progress)
-    progress.empty()
-    return run
+    context = get_script_run_ctx()
+    if context is None or not Runtime.exists():
+        return lambda: True
+    runtime, session_id = Runtime.instance(), context.session_id
+    return lambda: runtime.is_active_session(session_id)
 
 
-def show_training_status(record: TrainedModel, planned: int) -> None:
-    """Say how the last training ended: diverged, stopped early, or done."""
-    model = record.model
-    if getattr(model, "diverged_", False):
-        st.error(model.divergence_message, icon="💥")
-    elif record.iterations < planned:
-        st.info(
-            f"Stopped at iteration {record.iterations} of {planned}: the model keeps what it "
-            "has learned so far. Train again to start over, or step it further.",
-            icon="⏸️",
+def trainer(kind: str, task: data.Task, weights: Callable[[Any], np.ndarray], **options) -> Trainer:
+    """This session's trainer for the chapter of ``kind`` (one per chapter and session).
+
+    A new task gives a new trainer; the old one is paused first, so a session never
+    trains two models of one chapter at once. ``options`` go to `signviz.trainer.Trainer`.
+    """
+    trainers = st.session_state.setdefault("trainers", {})
+    current = trainers.get(kind)
+    if current is None or current.context.get("task") != task_key(task):
+        if current is not None:
+            current.pause()
+        current = Trainer(
+            task.x_train, task.y_train, task.x_test, task.y_test, weights,
+            is_alive=session_is_alive(), name=f"signviz-{kind}", **options,
+        )  # fmt: skip
+        current.context["task"] = task_key(task)
+        trainers[kind] = current
+    return current
+
+
+def training_buttons(
+    trainer: Trainer,
+    key: str,
+    *,
+    new_model: Callable[[], Any],
+    planned: int,
+    learning_rate: float,
+    unit: str = "iteration",
+) -> None:
+    """The row of commands every model chapter shares, each enabled only when it applies.
+
+    A click only records the command (in its callback); this function carries it out
+    when the page (or the live fragment) runs next, with the settings the page has just
+    read, then draws the buttons in the states that follow from it.
+    """
+    actions = {
+        "Train": lambda: trainer.train(new_model(), planned),
+        "Pause": trainer.pause,
+        "Continue": lambda: trainer.resume(planned, learning_rate),
+        "Step 1": lambda: trainer.step(1, learning_rate, new_model=new_model()),
+        "Step 10": lambda: trainer.step(10, learning_rate, new_model=new_model()),
+        "Reset": trainer.reset,
+    }
+    clicked = st.session_state.pop(f"{key}_clicked", None)
+    if clicked in actions:
+        # What the model was before the click: the page can show what a step changed.
+        st.session_state[f"{key}_last_command"] = (clicked, trainer.snapshot.frame)
+        actions[clicked]()
+
+    snapshot = trainer.snapshot
+    active = trainer.active
+    has_model = snapshot.frame is not None and snapshot.state != "ended"
+    can_go_on = has_model and not active and snapshot.state != "diverged"
+    helps = {
+        "Train": f"A new model from the settings above, trained for {planned} {unit}s.",
+        "Pause": "Stop after the current update; the model keeps what it learned.",
+        "Continue": f"Go on with this model up to {planned} {unit}s, at the learning rate "
+        "above (raise the slider to go further).",
+        "Step 1": f"One more {unit} on this model (a new one if there is none).",
+        "Step 10": f"Ten more {unit}s on this model.",
+        "Reset": "Forget the model.",
+    }
+    disabled = {
+        "Train": False,
+        "Pause": not active,
+        "Continue": not can_go_on or snapshot.iteration >= planned,
+        "Step 1": active,
+        "Step 10": active,
+        "Reset": not has_model and not active,
+    }
+    for column, command in zip(st.columns(len(COMMANDS)), COMMANDS, strict=True):
+        column.button(
+            command,
+            key=f"{key}_{command.lower().replace(' ', '_')}",
+            type="primary" if command == "Train" else "secondary",
+            width="stretch",
+            disabled=disabled[command],
+            help=helps[command],
+            on_click=st.session_state.__setitem__,
+            args=(f"{key}_clicked", command),
         )
 
 
-def show_test_predictions(model, task: data.Task, key: str) -> None:
-    """The test images, each with the model's probability of the second digit."""
+def live_training(
+    trainer: Trainer,
+    key: str,
+    draw: Callable[[Snapshot, Frame], None],
+    *,
+    controls: Callable[[], None],
+    unit: str = "iteration",
+    predictions: bool = True,
+    hint: str | None = None,
+) -> Snapshot:
+    """Draw the buttons, the state, the metrics and the page's charts from the latest snapshot.
+
+    While a training runs this part of the page is a fragment that redraws itself from
+    what the worker published, five times a second (fewer when the server trains more
+    models than it has cores: `signviz.trainer.redraw_seconds`), and the rest of the
+    page is not re-run; when it starts or ends, the whole page runs again. Once training pauses or
+    ends, a slider goes back through the recorded history: the metrics, ``draw`` and
+    the test predictions show the model as it was at the chosen iteration.
+    ``draw(snapshot, frame)`` draws the chart(s) for ``frame`` (the latest one, or the
+    one chosen on the slider: ``frame.iteration < snapshot.iteration``). Returns the
+    snapshot drawn.
+    """
+    was_active = trainer.active
+    task = current_task()
+
+    def rerun_if_changed(drawn: Snapshot) -> None:
+        # A training started or ended since the page last ran (the fragment's redraws
+        # must start or stop), or a short one (a step) ended while this was drawn: the
+        # whole page runs again, from the state the model has now.
+        now = trainer.snapshot
+        state = (drawn.run, drawn.iteration, drawn.state)
+        changed = state != (now.run, now.iteration, now.state)
+        if trainer.active != was_active or (changed and not was_active):
+            st.rerun()
+
+    @st.fragment(run_every=redraw_seconds() if was_active else None)
+    def view() -> None:
+        controls()
+        snapshot = trainer.snapshot
+        frame = snapshot.frame
+        if snapshot.state == "queued":
+            st.info(
+                f"Waiting for a free core: you are number {snapshot.place} in line. "
+                "Training starts by itself.",
+                icon="⏳",
+            )
+        elif snapshot.state == "failed":
+            st.error(f"Training stopped: {snapshot.message}")
+        elif snapshot.state == "diverged":
+            st.error(snapshot.message, icon="💥")
+        elif snapshot.state == "ended":
+            st.warning("This session ended; its training was stopped.")
+        if frame is None and trainer.active:
+            st.info("Starting...", icon="⏳")
+        elif frame is None:
+            st.info(
+                hint
+                or f"Press **Train** to watch the cost fall, or **Step 1** to take one {unit} "
+                "at a time."
+            )
+        if frame is None:
+            rerun_if_changed(snapshot)
+            return
+        frames = snapshot.scrub_frames
+        if not was_active and not trainer.active and len(frames) > 1:
+            chosen = st.select_slider(
+                f"Look back: the model at {unit}",
+                [f.iteration for f in frames],
+                value=frames[-1].iteration,
+                key=f"{key}_scrub_{snapshot.run}_{snapshot.iteration}",
+                help=f"{len(frames)} moments of this run were kept: move back to see the "
+                "cost, the weights, the accuracies and the test answers as they were then.",
+            )
+            frame = snapshot.frame_at(chosen) or frame
+        latest = frame.iteration == snapshot.iteration
+        # The metrics beside the charts, not above them: a projector's 768 pixels show
+        # the buttons and the whole cost chart together.
+        charts, numbers = st.columns([4, 1])
+        numbers.metric(unit.capitalize(), frame.iteration)
+        numbers.metric(
+            "Cost now" if latest else f"Cost at {unit} {frame.iteration}",
+            f"{frame.cost:.4g}",
+            help=f"The training cost of the parameters after {frame.iteration} {unit}s: "
+            "the chart's point at that " + unit + ".",
+        )
+        numbers.metric("Train accuracy", f"{frame.train_accuracy:.2%}")
+        numbers.metric("Test accuracy", f"{frame.test_accuracy:.2%}")
+        with charts:
+            draw(snapshot, frame)
+        if predictions and not trainer.active and not was_active:
+            _predictions_at(frame, task, key)
+        rerun_if_changed(snapshot)
+
+    view()
+    return trainer.snapshot
+
+
+def _predictions_at(frame: Frame, task: data.Task, key: str) -> None:
+    """The test images, each with the probability of the second digit at ``frame``."""
     # Imported here: figures import the models, hence scikit-learn (a second), which the
     # app's first page does not need.
     from signviz import figures
@@ -319,15 +485,38 @@ def show_test_predictions(model, task: data.Task, key: str) -> None:
     st.plotly_chart(
         figures.prediction_grid(
             task.images_test,
-            model.predict_proba(task.x_test)[:, 1],
+            frame.test_probabilities,
             task.y_test,
             label_names=task.label_names,
             names=task.names_test,
             title=f"Test images with P({second})",
         ),
-        key=key,
+        key=f"{key}-predictions",
     )
-    st.caption(f"Each tile shows the probability of {second}; red frames mark mistakes.")
+    st.caption(
+        f"Each tile shows the probability of {second} at iteration {frame.iteration}; "
+        "red frames mark mistakes."
+    )
+
+
+def forget_model(kind: str, task: data.Task) -> None:
+    """Drop this session's model of ``kind`` for ``task`` (after a Reset)."""
+    st.session_state.get("trained_models", {}).pop((task_key(task), kind), None)
+
+
+def keep_settled_model(kind: str, title: str, snapshot: Snapshot, task, settings=None):
+    """Remember the model of a paused or finished run for the other chapters; forget it
+    after a Reset. Returns the record, or None."""
+    if snapshot.frame is None:
+        forget_model(kind, task)
+        return None
+    if snapshot.model is None:  # still running: keep the last settled one
+        return trained_model(kind, task)
+    record = trained_model(kind, task)
+    if record is None or record.model is not snapshot.model:
+        record = remember_model(kind, title, snapshot.model, task, settings)
+    record.seconds = snapshot.seconds
+    return record
 
 
 # -- background jobs -----------------------------------------------------------------
@@ -347,8 +536,15 @@ def start_job(name: str, work: Callable[[BackgroundJob], Any], **context) -> Bac
     jobs = st.session_state.setdefault("jobs", {})
     if any(existing.running for existing in jobs.values()):
         return None
-    jobs[name] = BackgroundJob(work, name=f"signviz-{name}", context=context).start()
+    jobs[name] = BackgroundJob(
+        work, name=f"signviz-{name}", context=context, is_alive=session_is_alive()
+    ).start()
     return jobs[name]
+
+
+def last_command(key: str) -> tuple[str, Frame | None]:
+    """The last button pressed in the row ``key``, and the frame shown before the click."""
+    return st.session_state.get(f"{key}_last_command", ("", None))
 
 
 def keras():

@@ -130,7 +130,7 @@ def test_cost_curve_has_a_point_per_iteration():
     trace = figure["data"][0]
     np.testing.assert_array_equal(values(trace["x"]), [0, 1, 2, 3])
     np.testing.assert_array_equal(values(trace["y"]), costs)
-    assert figure["layout"]["xaxis"]["range"] == [0, 99]
+    assert figure["layout"]["xaxis"]["range"] == [0, 100]  # costs after 0 to 100 updates
     assert figure["layout"]["yaxis"]["type"] == "log"
     assert figure["layout"]["xaxis"]["title"]["text"] == "iteration"
 
@@ -146,6 +146,31 @@ def test_cost_curve_shows_a_flat_cost_flat():
     assert high - low == pytest.approx(0.5) and low < np.log10(min(flat)) < high
     falling = figure_json(figures.cost_curve([3.0, 2.0, 1.0], min_span=0.1))
     assert "range" not in falling["layout"]["yaxis"]  # a curve taller than the span: untouched
+
+
+def test_cost_curve_axes_stay_fixed_for_a_run_and_label_whole_decades():
+    early = figure_json(figures.cost_curve([0.69, 0.6], planned=2500, log_y=True, y_top=0.69))
+    late = figure_json(
+        figures.cost_curve(np.geomspace(0.69, 0.05, 2000), planned=2500, log_y=True, y_top=0.69)
+    )
+    for figure in (early, late):
+        axis = figure["layout"]["yaxis"]
+        # From three decades below the first cost to just above it, ticks at decades only.
+        np.testing.assert_allclose(axis["range"], [np.log10(0.00069) - 0.05, np.log10(0.69) + 0.05])
+        assert axis["dtick"] == 1 and "showgrid" in axis["minor"]
+        assert figure["layout"]["xaxis"]["range"] == [0, 2500]
+    linear = figure_json(figures.cost_curve([14.0, 2.6, 0.5], planned=150, y_top=14.0))
+    assert linear["layout"]["yaxis"]["range"] == [0, pytest.approx(14.0 * 1.05)]
+    # A cost above the first one (a jump, a divergence) widens the axis: the curve stays in.
+    jump = figure_json(figures.cost_curve([14.0, 30.0], planned=150, y_top=14.0))
+    assert jump["layout"]["yaxis"]["range"][1] == pytest.approx(30.0 * 1.05)
+
+
+def test_cost_curve_marks_the_iteration_looked_at():
+    figure = figure_json(figures.cost_curve([3.0, 2.0, 1.5], marker_at=1))
+    marker = figure["data"][-1]
+    assert marker["name"] == "shown"
+    assert list(values(marker["x"])) == [1] and list(values(marker["y"])) == [2.0]
 
 
 def test_cost_curve_marks_divergence():
@@ -187,3 +212,13 @@ def test_history_chart_names_the_held_out_images():
     test = figure_json(figures.history_chart(history, planned=10, title="Keras", held_out="test"))
     assert [trace["name"] for trace in test["data"]][1] == "test loss"
     np.testing.assert_allclose(values(test["data"][1]["y"]), [0.72, 0.6])
+
+
+def test_a_live_cost_curve_can_be_thinned_to_what_a_chart_shows():
+    costs = np.linspace(1.0, 0.1, 2501)
+    trace = figure_json(figures.cost_curve(costs, planned=2500, max_points=500))["data"][0]
+    x = values(trace["x"])
+    assert len(x) == 500 and x[0] == 0 and x[-1] == 2500
+    np.testing.assert_array_equal(values(trace["y"]), costs[x])
+    short = figure_json(figures.cost_curve(costs[:30], max_points=500))["data"][0]
+    assert len(values(short["x"])) == 30

@@ -69,3 +69,24 @@ def test_wait_with_a_timeout_returns_whether_it_is_done(timeout):
     assert job.wait(timeout) is False
     release.set()
     assert job.wait(10) is True
+
+
+def test_a_job_whose_session_ended_stops():
+    alive = threading.Event()
+    alive.set()
+    started = threading.Event()
+
+    def work(job):
+        steps = 0
+        while not job.stop_requested:
+            steps += 1
+            started.set()
+            time.sleep(0.001)
+        return steps
+
+    job = BackgroundJob(work, is_alive=alive.is_set).start()
+    assert started.wait(10)
+    assert not job.stop_requested
+    alive.clear()  # the tab closed
+    assert job.wait(10)
+    assert job.result >= 1

@@ -1,10 +1,12 @@
-"""Chapter 6 through AppTest: Keras trained live in the background, stopped, cross-validated."""
+"""Chapter 6 through AppTest: Keras trained live in the background, paused, continued,
+cross-validated, beside its numpy twin."""
 
 from pathlib import Path
 
 import numpy as np
 import pytest
 from charts import chart_titled, values
+from live import finish, press, trainer
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -21,7 +23,7 @@ def keras_page() -> AppTest:
     return app
 
 
-def finish(app: AppTest, name: str = "keras"):
+def finish_job(app: AppTest, name: str = "keras-cv"):
     """Wait for this session's background job, then redraw the page."""
     job = app.session_state["jobs"][name]
     assert job.wait(TIMEOUT), f"the {name} job did not finish"
@@ -30,9 +32,11 @@ def finish(app: AppTest, name: str = "keras"):
     return job
 
 
-def history(app: AppTest) -> dict:
-    chart = chart_titled(app, "Keras, epoch by epoch")
-    return {trace["name"]: values(trace["y"]) for trace in chart["data"]}
+def metrics(app: AppTest) -> dict:
+    shown = {}
+    for metric in app.metric:
+        shown.setdefault(metric.label, metric.value)
+    return shown
 
 
 @pytest.mark.real_data
@@ -40,45 +44,49 @@ def test_training_draws_one_point_per_epoch(real_dataset):
     app = keras_page()
     assert app.dataframe[0].value["parameters"].sum() == 4096 * 8 + 8 + 8 * 4 + 4 + 4 + 1
     app.slider(key="keras_epochs").set_value(4)
-    app.button(key="keras_train").click().run()
-    job = finish(app)
-    assert job.error is None
-    curves = history(app)
-    assert set(curves) == {
-        "training loss", "validation loss", "training accuracy", "validation accuracy",
-    }  # fmt: skip
-    assert all(len(curve) == 4 for curve in curves.values())
-    np.testing.assert_allclose(curves["training loss"], job.result.cost_history_)
-    metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Epochs"] == "4"
-    network = job.result
-    assert metrics["Test accuracy"] == f"{network.score(*_test_set(app)):.2%}"
+    press(app, "keras_train")
+    snapshot = trainer(app, "keras").snapshot
+    assert snapshot.state == "done" and snapshot.message is None
+    costs = values(chart_titled(app, "Keras: cost after each epoch")["data"][0]["y"])
+    assert len(costs) == 5  # before the first epoch, then after each
+    np.testing.assert_allclose(costs, snapshot.costs)
+    network = snapshot.model
+    # The cost shown after the last epoch is the trained network's cost on the training set.
+    task = app.session_state["task"]
+    probability = np.clip(network.predict_proba(task.x_train)[:, 1], 1e-7, 1 - 1e-7)
+    cost = -np.mean(
+        task.y_train * np.log(probability) + (1 - task.y_train) * np.log(1 - probability)
+    )
+    assert costs[-1] == pytest.approx(cost, rel=1e-3)
+    shown = metrics(app)
+    assert shown["Epoch"] == "4"
+    assert shown["Test accuracy"] == f"{network.score(task.x_test, task.y_test):.2%}"
     units = chart_titled(app, "What each unit of the first layer looks at")["data"]
     assert len(units) == 8
     assert values(units[0]["z"]).shape == (64, 64)
 
 
-def _test_set(app):
-    task = app.session_state["task"]
-    return task.x_test, task.y_test
-
-
 @pytest.mark.real_data
-def test_stop_keeps_the_partial_history(real_dataset):
+def test_pause_keeps_the_epochs_trained_and_continue_goes_on(real_dataset):
     app = keras_page()
     app.slider(key="keras_epochs").set_value(300)
     app.button(key="keras_train").click().run()
-    job = app.session_state["jobs"]["keras"]
-    while job.running and len(job.progress) < 2:
-        job.wait(0.05)
-    app.button(key="keras_train").click().run()  # a second run while one goes on
-    assert "already going" in app.warning[0].value
-    app.button(key="keras_stop").click().run()
+    keras_trainer = trainer(app, "keras")
+    while keras_trainer.snapshot.iteration < 2:
+        keras_trainer.wait(0.05)
+    assert not app.button(key="keras_pause").disabled
+    app.button(key="keras_pause").click().run()
     finish(app)
-    epochs = job.result.n_iter_
+    epochs = keras_trainer.snapshot.iteration
     assert 2 <= epochs < 300
-    assert f"Stopped after {epochs} of 300 epochs" in app.info[0].value
-    assert len(history(app)["training loss"]) == epochs
+    assert metrics(app)["Epoch"] == str(epochs)
+    assert len(values(chart_titled(app, "Keras: cost after")["data"][0]["y"])) == epochs + 1
+    assert app.button(key="keras_pause").disabled
+    app.slider(key="keras_epochs").set_value(epochs + 2)
+    press(app, "keras_continue")
+    assert metrics(app)["Epoch"] == str(epochs + 2)
+    press(app, "keras_step_1")
+    assert metrics(app)["Epoch"] == str(epochs + 3)
 
 
 @pytest.mark.real_data
@@ -86,7 +94,7 @@ def test_cross_validation_shows_three_folds(real_dataset):
     app = keras_page()
     app.slider(key="keras_epochs").set_value(3)
     app.button(key="keras_cross_validate").click().run()
-    job = finish(app, "keras-cv")
+    job = finish_job(app, "keras-cv")
     result = job.result
     shown = {metric.label: metric.value for metric in app.metric}
     assert [shown[f"Fold {fold}"] for fold in (1, 2, 3)] == [
@@ -100,22 +108,20 @@ def test_cross_validation_shows_three_folds(real_dataset):
 def test_the_numpy_twin_trains_beside_keras(real_dataset):
     app = keras_page()
     app.slider(key="keras_epochs").set_value(3)
-    app.button(key="keras_train").click().run()
-    finish(app)
-    app.button(key="keras_train_twin").click().run()
-    assert not app.exception
+    press(app, "keras_train")
+    press(app, "keras_train_twin")
     curves = chart_titled(app, "Cost per epoch: the library and the code by hand")["data"]
     assert [curve["name"] for curve in curves] == ["Keras", "numpy twin"]
-    assert all(len(values(curve["y"])) == 3 for curve in curves)
+    assert all(len(values(curve["y"])) == 4 for curve in curves)
     app.selectbox(key="keras_optimizer").set_value("sgd").run()
     assert any("The twin implements Adam" in caption.value for caption in app.caption)
+    assert app.button(key="keras_train_twin").disabled
 
 
 @pytest.mark.usefixtures("fallback")
 def test_the_page_works_on_the_fallback_data():
     app = keras_page()
     app.slider(key="keras_epochs").set_value(2)
-    app.button(key="keras_train").click().run()
-    finish(app)
+    press(app, "keras_train")
     units = chart_titled(app, "What each unit of the first layer looks at")["data"]
     assert values(units[0]["z"]).shape == (8, 8)

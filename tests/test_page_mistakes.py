@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from charts import chart_specs, chart_titled, title, values
+from live import press
 from sklearn.metrics import confusion_matrix
 from streamlit.testing.v1 import AppTest
 
@@ -24,10 +25,10 @@ def train_through_the_pages(app, logreg_iterations=40, two_layer_iterations=100)
     """Train logistic regression (which also fits scikit-learn's) and the two-layer network."""
     open_page(app, "logistic_regression")
     app.slider(key="logreg_iterations").set_value(logreg_iterations)
-    app.button(key="logreg_train").click().run()
+    press(app, "logreg_train")
     open_page(app, "two_layer_network")
     app.slider(key="two_layer_iterations").set_value(two_layer_iterations)
-    app.button(key="two_layer_train").click().run()
+    press(app, "two_layer_train")
     assert not app.exception
 
 
@@ -188,10 +189,7 @@ def test_a_keras_network_joins_the_comparison(app):
     train_through_the_pages(app)
     open_page(app, "keras_network")
     app.slider(key="keras_epochs").set_value(3)
-    app.button(key="keras_train").click().run()
-    assert app.session_state["jobs"]["keras"].wait(120)
-    app.run()
-    assert not app.exception
+    press(app, "keras_train")
     open_page(app, "mistakes")
     assert "Keras network" in list(app.dataframe[0].value["model"])
     assert list(app.dataframe[0].value["trained for"])[-1] == "3 epochs"

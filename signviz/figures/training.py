@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,6 +22,9 @@ def cost_curve(
     x_title: str = "iteration",
     height: int = 360,
     min_span: float | None = None,
+    y_top: float | None = None,
+    marker_at: int | None = None,
+    max_points: int | None = None,
 ) -> go.Figure:
     """The cost at each iteration: one point per iteration, in order.
 
@@ -40,14 +44,31 @@ def cost_curve(
     min_span : float, optional
         The cost axis spans at least this much, centred on the curve: plotly would
         otherwise stretch any curve to the chart's full height, so a fall of 1e-4
-        would look as steep as a fall of 10. (On a log axis, a span in decades.)
+        would look as steep as a fall of 10. (On a log axis, a span in decades; unused
+        when ``y_top`` fixes the axis.)
+    y_top : float, optional
+        Fixes the y axis for a whole run: from 0 (or, on a log axis, three decades
+        below) to this cost, usually the run's first; it grows only if the cost
+        climbs above it.
+    marker_at : int, optional
+        Marks the cost at this iteration (the one a scrub slider looks at).
+    max_points : int, optional
+        Draw at most this many points, evenly spaced, the first and the last among them:
+        a chart a few hundred pixels wide shows no more, and a live chart redrawn five
+        times a second sends and renders less.
+
+    A log axis labels whole decades only (0.01, 0.1, 1), with a grid line at every
+    unit between them: labels such as "7, 6, 5, 4" without their decade mislead.
     """
     costs = np.asarray(costs, dtype=float)
+    shown = np.arange(len(costs))
+    if max_points is not None and len(costs) > max_points:
+        shown = np.unique(np.linspace(0, len(costs) - 1, max_points).round().astype(int))
     traces = [
         go.Scatter(
-            x=np.arange(len(costs)),
-            y=costs,
-            mode="lines+markers" if len(costs) <= 60 else "lines",
+            x=shown,
+            y=costs[shown],
+            mode="lines+markers" if len(shown) <= 60 else "lines",
             line={"color": COLORS["cost"], "width": 2},
             marker={"size": 5},
             name="cost",
@@ -68,14 +89,33 @@ def cost_curve(
                 hovertemplate="diverged at %{x}<br>cost %{y:.5g}<extra></extra>",
             )
         )
-    x_axis = {} if planned is None else {"range": [0, max(planned - 1, 1)]}
-    y_axis = {"type": "log"} if log_y else {}
-    finite = costs[np.isfinite(costs) & ((costs > 0) | (not log_y))]
-    if min_span is not None and finite.size:
-        shown = np.log10(finite) if log_y else finite
-        low, high = float(shown.min()), float(shown.max())
-        if high - low < min_span:
-            middle = (low + high) / 2
+    if marker_at is not None and 0 <= marker_at < len(costs):
+        traces.append(
+            go.Scatter(
+                x=[marker_at],
+                y=[costs[marker_at]],
+                mode="markers",
+                marker={"color": COLORS["highlight"], "size": 12, "symbol": "circle-open-dot"},
+                name="shown",
+                hovertemplate=f"shown: {x_title} %{{x}}<br>cost %{{y:.5g}}<extra></extra>",
+            )
+        )
+    x_axis = {} if planned is None else {"range": [0, max(planned, 1)]}
+    y_axis = {}
+    if log_y:
+        y_axis = {"type": "log", "dtick": 1, "minor": {"dtick": "D1", "showgrid": True}}
+    finite = costs[np.isfinite(costs)]
+    if y_top is not None and math.isfinite(y_top) and y_top > 0:
+        top = max(y_top, float(finite.max()) if finite.size else y_top)
+        if log_y:
+            bottom = min(top / 1000, float(finite[finite > 0].min()) if (finite > 0).any() else top)
+            y_axis["range"] = [math.log10(bottom) - 0.05, math.log10(top) + 0.05]
+        else:
+            y_axis["range"] = [0, top * 1.05]
+    if min_span is not None and "range" not in y_axis and finite.size:
+        values = np.log10(finite[finite > 0]) if log_y else finite
+        if values.size and values.max() - values.min() < min_span:
+            middle = float(values.min() + values.max()) / 2
             y_axis["range"] = [middle - min_span / 2, middle + min_span / 2]
     return go.Figure(
         traces,

@@ -69,6 +69,11 @@ class GradientModel(ClassifierMixin, BaseEstimator):
             self._layer_sizes(n_features), n_samples, itemsize, self._copies_per_parameter
         )
 
+    #: Whether ``cost_history_[k]`` is the full training cost of the parameters after
+    #: ``k`` updates (full-batch gradient descent), so a live view can use it as is.
+
+    cost_history_is_exact = True
+
     # -- the scikit-learn interface ------------------------------------------------
 
     def fit(self, X, y):
@@ -112,6 +117,37 @@ class GradientModel(ClassifierMixin, BaseEstimator):
             self._start(X, y)
         self._train(X, y, int(n_iterations))
         return self
+
+    def train_steps(self, X, y, n_iterations: int, after_each=None) -> int:
+        """Take up to ``n_iterations`` updates, calling ``after_each()`` after each one.
+
+        What a live trainer needs: the data is checked once (not at every update, as
+        ``partial_fit`` does), and between two updates ``after_each`` can look at the
+        model (nothing changes while it runs) and stop training by returning true.
+        Initializes the model first if needed; stops early once training diverges.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features)
+        y : array of shape (n_samples,)
+        n_iterations : int
+        after_each : callable() -> bool, optional
+
+        Returns
+        -------
+        int
+            Updates taken.
+        """
+        self.partial_fit(X, y, n_iterations=0)  # checks the data, initializes if needed
+        X, y = self._check_training_data(X, y, starting=False)
+        taken = 0
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            while taken < n_iterations and not self.diverged_:
+                self._record(self._iterate(X, y))
+                taken += 1
+                if after_each is not None and after_each():
+                    break
+        return taken
 
     def decision_function(self, X) -> np.ndarray:
         """The output unit's ``z`` for each sample, ``(n_samples,)``: positive means label 1."""

@@ -121,6 +121,7 @@ class DeepNetwork(GradientModel):
 
     _iterations_parameter = "n_epochs"
     _copies_per_parameter = 6  # Adam keeps two moments per parameter
+    cost_history_is_exact = False  # each epoch's cost is the mean over its batches
 
     def __init__(
         self,

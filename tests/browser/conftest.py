@@ -29,6 +29,8 @@ SCREENSHOTS = PROJECT / "screenshots"
 VIEWPORT = {"width": 1280, "height": 3200}
 #: Timings the tests observe, printed at the end of the run (never asserted).
 TIMINGS: dict[str, float] = {}
+#: The served app's process id, to read its threads and CPU time from /proc.
+SERVER: dict[str, int] = {}
 
 
 def pytest_collection_modifyitems(items):
@@ -41,7 +43,8 @@ def pytest_terminal_summary(terminalreporter):
     if TIMINGS:
         terminalreporter.section("browser timings (observed, not asserted)")
         for name, seconds in TIMINGS.items():
-            terminalreporter.write_line(f"{name}: {seconds:.2f} s")
+            unit = "" if name.endswith(("per second", "cores busy")) else " s"
+            terminalreporter.write_line(f"{name}: {seconds:.2f}{unit}")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -79,6 +82,7 @@ def server(playwright_browser, tmp_path_factory):
     """``streamlit run app.py`` on a free port; its base URL. Stopped at the end."""
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with AppServer("app.py", cwd=PROJECT, log=log) as app:
+        SERVER["pid"] = app.process.pid
         page = playwright_browser.new_page(viewport=VIEWPORT)
         page.goto(app.url)
         page.get_by_role("heading", name="Deep learning, one hand sign at a time").wait_for(
