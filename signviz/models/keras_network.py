@@ -224,18 +224,7 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
         check_positive("n_epochs", self.n_epochs, integer=True)
         check_positive("batch_size", self.batch_size, integer=True)
         X, y = _as_arrays(X, y)
-        self._check_memory(X)
-        self.n_features_in_ = X.shape[1]
-        self.classes_ = np.array([0, 1])
-        self.model_ = build_model(
-            X.shape[1],
-            self.hidden_layer_sizes,
-            self.activation,
-            self.kernel_initializer,
-            self.optimizer,
-            self.learning_rate,
-            self.random_state,
-        )
+        self._build(X)
         if validation_data is not None:
             validation_data = _as_arrays(*validation_data)
         callbacks = [EpochCallback(on_epoch_end)] if on_epoch_end is not None else []
@@ -254,6 +243,21 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
             self.fit_seconds_ = time.perf_counter() - started
             self._keep_history(getattr(self.model_, "history", None))
         return self
+
+    def _build(self, X: np.ndarray) -> None:
+        """A fresh network for ``X``'s features, once its memory is known to fit."""
+        self._check_memory(X)
+        self.n_features_in_ = X.shape[1]
+        self.classes_ = np.array([0, 1])
+        self.model_ = build_model(
+            X.shape[1],
+            self.hidden_layer_sizes,
+            self.activation,
+            self.kernel_initializer,
+            self.optimizer,
+            self.learning_rate,
+            self.random_state,
+        )
 
     def _keep_history(self, history) -> None:
         recorded = history.history if history is not None else {}
@@ -322,18 +326,7 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
         check_positive("batch_size", self.batch_size, integer=True)
         X, y = _as_arrays(X, y)
         if not hasattr(self, "model_"):
-            self._check_memory(X)
-            self.n_features_in_ = X.shape[1]
-            self.classes_ = np.array([0, 1])
-            self.model_ = build_model(
-                X.shape[1],
-                self.hidden_layer_sizes,
-                self.activation,
-                self.kernel_initializer,
-                self.optimizer,
-                self.learning_rate,
-                self.random_state,
-            )
+            self._build(X)
             self.history_ = {"loss": [], "accuracy": []}
             self.cost_history_ = self.history_["loss"]
             self.n_iter_ = 0
