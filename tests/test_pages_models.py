@@ -13,7 +13,6 @@ from signviz import diagnose, texts
 from signviz import trainer as trainer_module
 from signviz.models import LogisticRegressionGD, TwoLayerNetwork
 from signviz.trainer import CoreLimiter
-from signviz.training import cost_rises
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -163,7 +162,12 @@ def test_two_layer_network_trains_live(app):
 
 
 def jump_caption(app: AppTest) -> str | None:
-    return next((c.value for c in app.caption if "The cost jumped up" in c.value), None)
+    return next((c.value for c in app.caption if "The cost rose after" in c.value), None)
+
+
+def two_layer_model(app: AppTest):
+    models = app.session_state["trained_models"]
+    return next(record.model for record in models.values() if record.kind == "two-layer")
 
 
 def test_two_layer_network_explains_the_jumps_of_its_cost(app):
@@ -171,29 +175,70 @@ def test_two_layer_network_explains_the_jumps_of_its_cost(app):
     app.slider(key="two_layer_iterations").set_value(100)
     press(app, "two_layer_train")
     assert jump_caption(app) is None  # a smooth start: nothing to explain
+    # The tutorial's cost (the -y log y_hat term only) beside ours, at iteration 0.
+    task = app.session_state["task"]
+    start = TwoLayerNetwork().partial_fit(task.x_train, task.y_train, n_iterations=0)
+    p = start.predict_proba(task.x_train)[:, 1].astype(float)
+    y = task.y_train
+    tutorial, full = np.mean(-y * np.log(p)), np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p))
+    assert tutorial == pytest.approx(0.31, abs=0.01) and full == pytest.approx(0.69, abs=0.01)
+    note = next(c.value for c in app.caption if "tutorial's printout" in c.value)
+    assert f"For the initial weights (iteration 0) that gives {tutorial:.4f}" in note
+    assert (
+        f"the full cross-entropy, which this page shows and the gradients follow, is {full:.4f}"
+        in note
+    )
     # The tutorial's settings: the cost jumps up a few times before iteration 1500.
     app.slider(key="two_layer_iterations").set_value(1500)
     press(app, "two_layer_train")
     assert not app.exception
     caption = jump_caption(app)
-    models = app.session_state["trained_models"]
-    costs = next(r.model.cost_history_ for r in models.values() if r.kind == "two-layer")
-    assert len(costs) == 1500  # the model's own record: the cost before each update
-    first = cost_rises(costs)[0]
-    assert costs[first] > 1.1 * costs[first - 1]
-    assert f"at iteration {first}" in caption
+    costs = values(chart_titled(app, "Cost while training")["data"][0]["y"])
+    assert len(costs) == 1501  # the cost after 0, 1, ..., 1500 updates
+    rises = np.flatnonzero(np.diff(costs) > 0) + 1
+    first = next(i for i in rises if costs[i] > 1.1 * costs[i - 1])
+    assert f"The cost rose after {len(rises)} of the 1500 steps" in caption
+    assert (
+        f"the first large jump, at iteration {first}, took it from {costs[first - 1]:.4g}"
+        in caption
+    )
 
 
-def test_zero_initialization_keeps_hidden_units_identical(app):
+def unit_grids(app: AppTest) -> list:
+    return [values(trace["z"]) for trace in chart_titled(app, "What each hidden unit")["data"]]
+
+
+def test_zero_initialization_shows_the_case_of_the_chosen_activation(app):
     open_page(app, "two_layer_network")
     app.toggle(key="two_layer_zero_init").set_value(True)
     app.select_slider(key="two_layer_learning_rate").set_value(0.1)
     app.slider(key="two_layer_iterations").set_value(50)
+    assert "tanh(0) = 0: no weight ever moves" in app.toggle(key="two_layer_zero_init").help
     press(app, "two_layer_train")
+    # tanh: a constant network, blank unit images, only the output bias moved.
+    model = two_layer_model(app)
+    assert not np.any(model.hidden_weights_) and not np.any(model.output_weights_)
+    b2 = float(model.output_bias_[0, 0])
+    warning = app.warning[0].value
+    assert warning.startswith("**The network is a constant.**")
+    assert f"to {b2:.4g}" in warning and f"σ(b2) = {1 / (1 + np.exp(-b2)):.4f}" in warning
+    assert all(not np.any(grid) for grid in unit_grids(app))
+    # The 7e-5 fall is drawn flat on an axis fixed over three decades, and said to be tiny.
+    costs = values(chart_titled(app, "Cost while training")["data"][0]["y"])
+    span = costs.max() - costs.min()
+    assert span < 1e-4
+    low, high = chart_titled(app, "Cost while training")["layout"]["yaxis"]["range"]
+    assert high - low > 3  # decades: the curve fills a ten-thousandth of the height at most
+    assert any(f"spans only {span:.2g}" in c.value and "flat line" in c.value for c in app.caption)
+    # sigmoid: the weights move, and every unit stays identical to the first.
+    app.selectbox(key="two_layer_activation").set_value("sigmoid")
+    press(app, "two_layer_train")
+    assert "σ(0) = 0.5" in app.toggle(key="two_layer_zero_init").help
     assert "All 3 hidden units are identical" in app.warning[0].value
-    grids = [values(trace["z"]) for trace in chart_titled(app, "What each hidden unit")["data"]]
+    grids = unit_grids(app)
+    assert np.abs(grids[0]).max() > 0
     for grid in grids[1:]:
-        np.testing.assert_array_equal(grid, grids[0])
+        np.testing.assert_allclose(grid, grids[0], rtol=1e-5, atol=1e-9)
 
 
 def test_two_layer_network_explains_a_stuck_run_and_a_diverged_one(app):
@@ -201,12 +246,36 @@ def test_two_layer_network_explains_a_stuck_run_and_a_diverged_one(app):
     app.select_slider(key="two_layer_init_scale").set_value(10.0)
     app.slider(key="two_layer_iterations").set_value(50)
     press(app, "two_layer_train")
-    assert "Stuck near chance" in app.warning[0].value
+    task = app.session_state["task"]
+    model = two_layer_model(app)
+    accuracy = model.score(task.x_test, task.y_test)
+    costs = values(chart_titled(app, "Cost while training")["data"][0]["y"])
+    fall = (costs[-11] - costs[-1]) / costs[-11]  # over the last 10 iterations
+    expected = "Stuck near chance" if fall < 0.001 else "Still learning"
+    shown = [block.value for block in (*app.warning, *app.info)]
+    finding = next(text for text in shown if expected in text)
+    assert f"{accuracy:.1%}" in finding
     app.select_slider(key="two_layer_init_scale").set_value(0.1)
     app.select_slider(key="two_layer_learning_rate").set_value(10.0)
     press(app, "two_layer_train")
     assert not app.exception
     assert "Training diverged" in app.error[0].value
+
+
+def test_two_layer_equations_follow_the_activation(app):
+    open_page(app, "two_layer_network")
+    shown = [block.value.strip("$\n") for block in app.latex]
+    assert texts.hidden_forward_latex("tanh") in shown
+    assert texts.hidden_backward_latex("tanh") in shown
+    app.selectbox(key="two_layer_activation").set_value("relu").run()
+    shown = [block.value.strip("$\n") for block in app.latex]
+    assert texts.hidden_forward_latex("relu") in shown
+    assert texts.hidden_backward_latex("relu") in shown
+    assert texts.hidden_backward_latex("tanh") not in shown
+    markdown = [block.value for block in app.markdown]
+    assert texts.load("two_layer_why_tanh") in markdown
+    assert texts.load("two_layer_initialization") in markdown
+    assert any(expander.label == "The tutorial's names" for expander in app.expander)
 
 
 def test_trained_models_survive_page_switches(app):
