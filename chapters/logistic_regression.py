@@ -112,8 +112,9 @@ if (
         task, ui.task_key(task), float(model.learning_rate), float(model.initial_weight)
     )
     st.markdown(
-        f"Over the tutorial's 150 iterations at learning rate {model.learning_rate:g}, starting "
-        f"from {model.initial_weight:g}: {directions.message(task.label_names)}"
+        f"**The tutorial's 150 iterations with these settings** (learning rate "
+        f"{model.learning_rate:g}, every weight starting at {model.initial_weight:g}). "
+        + directions.message(task.label_names)
     )
 
 st.header("How it learns")
