@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from signviz import figures, ui
+from signviz import diagnose, figures, texts, ui
 from signviz.models import DeepNetwork
 from signviz.models.deep import KERAS_INITIALIZERS, KERAS_OPTIMIZERS, layer_summary
 
@@ -134,24 +134,26 @@ if record is not None and not trainer.active:
             zip(dead, network.hidden_layer_sizes, strict=True), start=1
         )
     )
-    if snapshot.costs[-1] > 0.6:
-        st.warning(
-            f"The loss is stuck near {snapshot.costs[-1]:.2f}, close to ln 2 = 0.69: "
-            "the cost of answering 50 % for every image. Dead units per hidden layer: "
-            f"{layers_dead}. "
-            "A relu unit whose input is negative for every image outputs 0 and passes no "
-            "gradient back, so it never recovers; when a whole layer dies, nothing can "
-            "learn. Try another seed, a smaller learning rate, or another activation.",
-            icon="🧊",
-        )
+    stuck = diagnose.keras_stuck(
+        snapshot.costs,
+        network.activation,
+        network.hidden_layer_sizes,
+        dead_units=dead if network.activation == "relu" else None,
+    )
+    if stuck is not None:
+        st.warning(stuck.message(), icon="🧊")
     st.caption(
         "Units that never fire on any training image (dead relus, whose weights stay "
         f"pale above): {layers_dead}."
     )
+    st.markdown(texts.load("keras_test_set"))
     with st.expander("Keras's own summary of the model"):
         lines = []
         network.model_.summary(print_fn=lambda line, **_: lines.append(line))
         st.code("\n".join(lines), language=None)
+
+with st.expander("The Keras words behind these settings"):
+    st.markdown(texts.load("keras_glossary"))
 
 
 def cross_validation(job, network, keras):
@@ -221,11 +223,11 @@ if for_this_task(validation) and validation.done:
             "parts and are scored on the third. The spread says how much the result "
             "depends on the luck of the split."
         )
-        columns = st.columns(len(result.fold_accuracies) + 2)
-        for fold, accuracy in enumerate(result.fold_accuracies):
-            columns[fold].metric(f"Fold {fold + 1}", f"{accuracy:.2%}")
-        columns[-2].metric("Mean accuracy", f"{result.mean:.4f}")
-        columns[-1].metric("Standard deviation", f"{result.std:.4f}")
+        summary = diagnose.cross_validation_summary(result.fold_accuracies)
+        labels = summary.labels()
+        for column, (label, value) in zip(st.columns(len(labels)), labels.items(), strict=True):
+            column.metric(label, value)
+        st.caption(summary.message())
 
 st.subheader("The numpy twin")
 twin_compatible = optimizer == "adam" and initializer == "uniform"
@@ -280,6 +282,7 @@ if twin_snapshot.model is not None and record is not None:
     columns = st.columns(2)
     columns[0].metric("Twin: time", f"{twin_snapshot.seconds:.2f} s")
     columns[1].metric("Keras: time", f"{snapshot.seconds:.2f} s")
+    st.markdown(texts.load("keras_twin_differences"))
 
 st.header("About this network")
 st.markdown(
@@ -291,10 +294,13 @@ images for 100 epochs. Early layers can learn simple pixel patterns; later layer
 combine them into the evidence the output needs.
 
 Beside it runs its **numpy twin**: the same network written from scratch in this
-project (forward, backward and Adam in a few dozen lines), so you can see the library
-do exactly what you could write yourself.
+project (forward, backward and Adam in a few dozen lines): what the library does for
+you, written out so you can read every step of it.
 """
 )
 layers = layer_summary(task.n_features, sizes, activation)
 st.dataframe(layers, hide_index=True)
 st.caption(f"{sum(row['parameters'] for row in layers):,} parameters to learn.")
+
+with st.expander("The tutorial's names"):
+    st.markdown(texts.load("names_keras_network"))

@@ -5,7 +5,7 @@ import inspect
 import numpy as np
 import streamlit as st
 
-from signviz import figures, ui
+from signviz import diagnose, figures, texts, ui
 from signviz.models import LogisticRegressionGD
 from signviz.models.logistic import forward_backward
 
@@ -30,6 +30,14 @@ initial_weight = right.number_input(
 )  # fmt: skip
 
 trainer = ui.trainer(KIND, task, lambda model: model.coef_[0], min_seconds=ui.MIN_RUN_SECONDS)
+
+
+@st.cache_data(max_entries=16, show_spinner="Following the direction of every step...")
+def step_directions(_task, task_key, learning_rate, initial_weight):
+    """How the steps of the tutorial's 150 iterations turn, for these settings (cached)."""
+    return diagnose.logistic_step_directions(
+        _task.x_train, _task.y_train, learning_rate=learning_rate, initial_weight=initial_weight
+    )
 
 
 def new_model() -> LogisticRegressionGD:
@@ -71,26 +79,42 @@ snapshot = ui.live_training(
     ),
 )
 record = ui.keep_settled_model(KIND, TITLE, snapshot, task)
+settled = record is not None and not trainer.active
+if settled and snapshot.diverged_at is None and (jumps := diagnose.cost_jumps(snapshot.costs)):
+    start = diagnose.first_logistic_steps(task.x_train, record.model.initial_weight)
+    st.info(f"{jumps.message()}\n\n{start.message()}", icon="📈")
 command, before = ui.last_command("logreg")
+before = before or snapshot.start  # a step from no model starts a new one, at iteration 0
 if (
-    record is not None
-    and not trainer.active
+    settled
     and command.startswith("Step")
     and before is not None
     and before.iteration < snapshot.iteration
 ):
-    st.subheader("What the last step changed")
+    change = snapshot.frame.weights - before.weights
+    steps = snapshot.iteration - before.iteration
+    st.subheader(
+        "What the last step changed" if steps == 1 else f"What the last {steps} steps changed"
+    )
     st.markdown(
         f"The gradient's size was **{record.model.gradient_norm_:.4g}**; each weight moved by "
-        "the learning rate times its slope. Pixels where the two digits differ move most."
+        "the learning rate times its slope."
     )
+    if steps == 1:  # one gradient, so one error pattern behind it
+        direction = diagnose.step_direction(change, task.x_train, task.y_train, task.label_names)
+        st.markdown(direction.message())
     st.plotly_chart(
-        figures.weight_heatmap(
-            (snapshot.frame.weights - before.weights)[np.newaxis, :],
-            task.image_shape,
-            "Change of each weight",
-        ),
+        figures.weight_heatmap(change[np.newaxis, :], task.image_shape, "Change of each weight"),
         key="logreg-change",
+    )
+    model = record.model
+    directions = step_directions(
+        task, ui.task_key(task), float(model.learning_rate), float(model.initial_weight)
+    )
+    st.markdown(
+        f"**The tutorial's 150 iterations with these settings** (learning rate "
+        f"{model.learning_rate:g}, every weight starting at {model.initial_weight:g}). "
+        + directions.message(task.label_names)
     )
 
 st.header("How it learns")
@@ -108,6 +132,7 @@ st.latex(
     r"J(w, b) = \frac{1}{m} \sum_{i=1}^{m} \Big[-y^{(i)} \log \hat y^{(i)}"
     r" - \big(1 - y^{(i)}\big) \log\big(1 - \hat y^{(i)}\big)\Big]"
 )
+st.markdown(texts.load("cost_is_a_mean"))
 st.latex(
     r"\frac{\partial J}{\partial w} = \frac{1}{m} X (\hat y - y)^T \qquad"
     r"\frac{\partial J}{\partial b} = \frac{1}{m} \sum_{i=1}^{m} \big(\hat y^{(i)} - y^{(i)}\big)"
@@ -131,9 +156,23 @@ columns = st.columns(3)
 columns[0].metric("Train accuracy", f"{reference.model.score(task.x_train, task.y_train):.2%}")
 columns[1].metric("Test accuracy", f"{reference.model.score(task.x_test, task.y_test):.2%}")
 columns[2].metric("Fitting time", f"{reference.seconds:.2f} s")
-if not reference.converged:
-    st.caption("Its solver stopped at the 150-iteration limit, slightly short of its optimum.")
+solver_iterations, limit = int(np.max(reference.model.n_iter_)), reference.model.max_iter
+if reference.converged:
+    st.caption(
+        f"Its solver needed {solver_iterations} iterations (of at most {limit}) to meet its "
+        "stopping tolerance: L-BFGS steers each step with an estimate of the cost's curvature, "
+        "not only its slope, so it needs far fewer steps than plain gradient descent."
+    )
+else:
+    st.caption(
+        f"Its solver used all {limit} iterations it was allowed and stopped before meeting its "
+        "stopping tolerance: its weights are close to its optimum, not at it."
+    )
 st.plotly_chart(
     figures.weight_heatmap(reference.model.coef_, task.image_shape, "scikit-learn's weights"),
     key="sklearn-weights",
 )
+
+st.markdown(texts.load("logistic_summary", n_test=task.n_test))
+with st.expander("The tutorial's names"):
+    st.markdown(texts.load("names_logistic_regression"))

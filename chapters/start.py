@@ -39,7 +39,8 @@ differ. Breaking things on purpose is the fastest way to see why they are built 
 they are.
 
 The chapters follow the Portuguese *Tutorial de Deep Learning com Keras*, in its order.
-To keep its code open beside the app, look for the expander "The tutorial's names" on a
-chapter: it maps each of the tutorial's functions and variables to what you see there.
+To keep its code open beside the app: every chapter from 1 to 7 has an expander, "The
+tutorial's names", with a table that maps each of the tutorial's functions and
+variables in that chapter to what you see there.
 """
 )

@@ -6,10 +6,9 @@ import numpy as np
 import streamlit as st
 from sklearn.base import clone
 
-from signviz import figures, ui
+from signviz import diagnose, figures, texts, ui
 from signviz.models import TwoLayerNetwork
 from signviz.models import two_layer as kernels
-from signviz.training import cost_rises
 
 KIND = "two-layer"
 INIT_SCALES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -44,9 +43,18 @@ seed = columns[2].number_input(
     help="Seed of the random initial weights.",
 )  # fmt: skip
 left, right = st.columns(2)
+ZERO_INIT_CASE = {
+    "tanh": "With tanh hidden units, tanh(0) = 0: no weight ever moves, only the output bias "
+    "learns, and the network gives every image the same answer (its unit images stay blank)",
+    "relu": "With relu hidden units, relu(0) = 0: no weight ever moves, only the output bias "
+    "learns, and the network gives every image the same answer (its unit images stay blank)",
+    "sigmoid": "With sigmoid hidden units, σ(0) = 0.5: the weights move, but every hidden "
+    "unit gets the same gradient and they stay identical (identical unit images)",
+}
 zero_init = left.toggle(
     "Start every weight at zero", key="two_layer_zero_init", persist_state="session",
-    help="What the tutorial warns against: see what happens to the hidden units.",
+    help=f"What the tutorial warns against. {ZERO_INIT_CASE[activation]}. "
+    "Switch the activation to see the other case.",
 )  # fmt: skip
 
 show_change = right.toggle(
@@ -67,24 +75,25 @@ def how_it_learns() -> None:
     st.markdown(
         """
     Put a layer of hidden units between the pixels and the answer. Each hidden unit is a
-    logistic regression of its own, with tanh instead of the sigmoid; the output unit is a
+    logistic regression of its own, with the activation chosen above (the tutorial's is tanh)
+    instead of the sigmoid; the output unit is a
     logistic regression on the hidden units' outputs. The network can now combine simple
     pixel patterns into better evidence, and it learns both layers at once by sending the
     gradient back through the output to every hidden weight.
     """
     )
-    st.latex(r"Z^{[1]} = W^{[1]} X + b^{[1]} \qquad A^{[1]} = \tanh\big(Z^{[1]}\big)")
+    st.latex(texts.hidden_forward_latex(activation))
     st.latex(
         r"Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]} \qquad "
         r"\hat Y = A^{[2]} = \sigma\big(Z^{[2]}\big)"
     )
-    st.latex(
-        r"dZ^{[2]} = A^{[2]} - Y \qquad "
-        r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \big(1 - (A^{[1]})^2\big)"
-        r"\qquad dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}"
-    )
+    st.latex(texts.hidden_backward_latex(activation))
     with st.expander("Show the code of forward and backward propagation"):
         st.code(inspect.getsource(kernels.forward) + "\n\n" + inspect.getsource(kernels.backward))
+    st.markdown(texts.load("two_layer_why_tanh"))
+    st.markdown(texts.load("two_layer_initialization"))
+    with st.expander("The tutorial's names"):
+        st.markdown(texts.load("names_two_layer_network"))
 
 
 def new_model() -> TwoLayerNetwork:
@@ -169,35 +178,24 @@ st.metric(
     delta_color="off",
     help="Outputs where the activation is flat, so almost no gradient flows back.",
 )
-if np.allclose(model.hidden_weights_, model.hidden_weights_[0]) and model.hidden_units > 1:
-    st.warning(
-        f"All {model.hidden_units} hidden units are identical. They started equal, so "
-        "each received exactly the same gradient at every step, and they always will: "
-        "the network has the power of a single unit. Random initial weights break this "
-        "symmetry.",
-        icon="🪞",
+costs = snapshot.costs
+if (zero := diagnose.zero_initialization(model)) is not None:
+    st.warning(zero.message(), icon="🪞")
+elif not model.diverged_ and (
+    stuck := diagnose.stuck_near_chance(
+        costs, test_accuracy, initial_saturation=initial_saturation, saturation=saturation
     )
-elif test_accuracy < 0.7 and not model.diverged_:
-    st.warning(
-        f"Stuck near chance. {initial_saturation:.0%} of the hidden "
-        f"outputs were saturated at the start and {saturation:.0%} are now: where the "
-        "activation is flat its slope is almost zero, and so is every gradient that must "
-        "pass through it. Large initial weights, or steps so large that they throw the "
-        "units there, cause it: try a smaller initial weight scale or learning rate, or "
-        "another seed.",
-        icon="🧊",
-    )
-rises = cost_rises(model.cost_history_)
-if rises and not model.diverged_:
-    more = ""
-    if len(rises) > 1:
-        more = f" and {len(rises) - 1} more time" + ("s" if len(rises) > 2 else "")
-    st.caption(
-        f"The cost jumped up at iteration {rises[0]}{more}, then came back down: a step "
-        "went too far for a steep part of the cost, like the overshooting steps of "
-        "chapter 3 on one weight, and the next steps made up for it. A smaller learning "
-        "rate gives a smoother curve, and slower training."
-    )
+):
+    (st.warning if stuck.kind == "stuck" else st.info)(stuck.message(), icon="🧊")
+scale = diagnose.cost_scale(costs)
+if scale is not None and scale.kind == "flat":
+    st.caption(scale.message(stretched=False))
+if not model.diverged_ and (jumps := diagnose.cost_jumps(costs)):
+    st.caption(jumps.message())
+initial_probabilities = initial_model.predict_proba(task.x_train)[:, 1].astype(float)
+if np.all((initial_probabilities > 0) & (initial_probabilities < 1)):  # both logs finite
+    costs_at_start = diagnose.tutorial_two_layer_cost(initial_probabilities, task.y_train)
+    st.caption(costs_at_start.message(at="the initial weights (iteration 0)"))
 
 st.subheader("Inside the network, for one test image")
 index = st.slider("Test image", 0, task.n_test - 1, 0, key="two_layer_image")

@@ -161,8 +161,23 @@ class CostScale:
         """``highest - lowest``: the height of the whole curve."""
         return self.highest - self.lowest
 
-    def message(self) -> str:
-        """A caption for the cost chart, in Markdown."""
+    def message(self, *, stretched: bool = True) -> str:
+        """A caption for the cost chart, in Markdown.
+
+        Parameters
+        ----------
+        stretched : bool, default True
+            Whether the chart fits its axis to the curve (plotly's default), so a tiny
+            fall fills its height. ``False`` for a chart whose axis is fixed from the
+            first cost down (`figures.cost_curve` with ``y_top``): there a flat curve
+            is drawn flat.
+        """
+        if self.kind == "flat" and not stretched:
+            return (
+                f"The whole curve spans only {self.span:.2g} (from {self.highest:.6g} to "
+                f"{self.lowest:.6g}): on this chart's axis, fixed from the first cost, it is a "
+                "flat line, and the cost has indeed hardly moved."
+            )
         if self.kind == "flat":
             return (
                 f"Mind the scale: the whole curve spans only {self.span:.2g} (from "
@@ -679,12 +694,12 @@ class TutorialTwoLayerCost:
     full: float
     tutorial: float
 
-    def message(self) -> str:
-        """Why the printouts differ, in Markdown."""
+    def message(self, at: str = "these weights") -> str:
+        """Why the printouts differ, in Markdown; ``at`` names the weights measured."""
         return (
             f"Comparing with the tutorial's printout? Its two-layer code adds up only the "
-            f"−y·log ŷ term of each loss, so it leaves out every image labelled 0. For these "
-            f"weights that gives {self.tutorial:.4f}, where the full cross-entropy, which this "
+            f"−y·log ŷ term of each loss, so it leaves out every image labelled 0. For {at} "
+            f"that gives {self.tutorial:.4f}, where the full cross-entropy, which this "
             f"page shows and the gradients follow, is {self.full:.4f}. The gradients in the "
             "tutorial's code are those of the full cost, so the training is the same; only the "
             "printed number differs."

@@ -75,6 +75,32 @@ ACTIVATION_DERIVATIVES = {
 }
 
 
+#: Each hidden activation as written in the forward equation.
+ACTIVATION_SYMBOLS = {"tanh": r"\tanh", "sigmoid": r"\sigma", "relu": r"\operatorname{relu}"}
+
+
+def hidden_forward_latex(activation: str) -> str:
+    """The hidden layer's forward equation with ``activation`` applied to ``Z^{[1]}``.
+
+    Parameters
+    ----------
+    activation : {"tanh", "sigmoid", "relu"}
+
+    Returns
+    -------
+    str
+        LaTeX for ``st.latex``.
+    """
+    if activation not in ACTIVATION_SYMBOLS:
+        choices = ", ".join(sorted(ACTIVATION_SYMBOLS))
+        raise ValueError(f"Unknown activation {activation!r}: choose one of {choices}.")
+    return (
+        r"Z^{[1]} = W^{[1]} X + b^{[1]} \qquad A^{[1]} = "
+        + ACTIVATION_SYMBOLS[activation]
+        + r"\big(Z^{[1]}\big)"
+    )
+
+
 def hidden_backward_latex(activation: str) -> str:
     """The two-layer network's backward equations with ``activation``'s own derivative.
 

@@ -80,6 +80,11 @@ def test_the_zero_initialized_cost_barely_moves(task):
     assert scale.span == pytest.approx(costs.max() - costs.min())
     assert scale.span < 1e-4
     assert f"{scale.span:.2g}" in scale.message()
+    assert "looks steep" in scale.message()
+    # On a chart whose axis is fixed from the first cost, the flat curve is drawn flat.
+    fixed = scale.message(stretched=False)
+    assert f"spans only {scale.span:.2g}" in fixed and "flat line" in fixed
+    assert "steep" not in fixed
     trained = TwoLayerNetwork(n_iterations=300).fit(task.x_train, task.y_train)
     assert diagnose.cost_scale(trained.cost_history_).kind == "moving"
 

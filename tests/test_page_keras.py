@@ -9,6 +9,8 @@ from charts import chart_titled, values
 from live import finish, press, trainer
 from streamlit.testing.v1 import AppTest
 
+from signviz import texts
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 300
 
@@ -64,6 +66,29 @@ def test_training_draws_one_point_per_epoch(real_dataset):
     units = chart_titled(app, "What each unit of the first layer looks at")["data"]
     assert len(units) == 8
     assert values(units[0]["z"]).shape == (64, 64)
+    markdown = [block.value for block in app.markdown]
+    assert texts.load("keras_test_set") in markdown
+    assert texts.load("keras_glossary") in markdown
+    assert texts.load("names_keras_network") in markdown
+    labels = [expander.label for expander in app.expander]
+    assert "The Keras words behind these settings" in labels
+    assert "The tutorial's names" in labels
+    assert not any("validation" in metric.label.lower() for metric in app.metric)
+
+
+@pytest.mark.real_data
+def test_a_loss_stuck_at_chance_is_explained_for_its_activation(real_dataset):
+    app = keras_page()
+    app.selectbox(key="keras_activation").set_value("sigmoid")
+    app.select_slider(key="keras_learning_rate").set_value(0.0001)
+    app.slider(key="keras_epochs").set_value(1)
+    press(app, "keras_train")
+    loss = trainer(app, "keras").snapshot.costs[-1]
+    assert abs(loss - np.log(2)) < 0.1  # one slow epoch: still answering about 50 %
+    warning = app.warning[0].value
+    assert f"stuck near {loss:.2f}, close to ln 2 = 0.693" in warning
+    assert "A sigmoid unit never dies" in warning and "at most 0.25" in warning
+    assert "relu" not in warning.replace("or relu", "")
 
 
 @pytest.mark.real_data
@@ -100,8 +125,13 @@ def test_cross_validation_shows_three_folds(real_dataset):
     assert [shown[f"Fold {fold}"] for fold in (1, 2, 3)] == [
         f"{accuracy:.2%}" for accuracy in result.fold_accuracies
     ]
-    assert shown["Mean accuracy"] == f"{result.mean:.4f}"
-    assert shown["Standard deviation"] == f"{result.std:.4f}"
+    # The mean and the spread in the folds' unit, percent, not as fractions.
+    accuracies = np.array(result.fold_accuracies)
+    assert shown["Mean accuracy"] == f"{accuracies.mean():.2%}"
+    assert shown["Standard deviation"] == f"{100 * accuracies.std():.2f} points"
+    note = next(c.value for c in app.caption if "variance" in c.value)
+    assert f"standard deviation {100 * accuracies.std():.2f} percentage points" in note
+    assert f"{accuracies.std() ** 2:.6f}" in note  # the true variance, named as such
 
 
 @pytest.mark.real_data
@@ -113,6 +143,8 @@ def test_the_numpy_twin_trains_beside_keras(real_dataset):
     curves = chart_titled(app, "Cost per epoch: the library and the code by hand")["data"]
     assert [curve["name"] for curve in curves] == ["Keras", "numpy twin"]
     assert all(len(values(curve["y"])) == 4 for curve in curves)
+    assert texts.load("keras_twin_differences") in [block.value for block in app.markdown]
+    assert not any("exactly what you could write" in block.value for block in app.markdown)
     app.selectbox(key="keras_optimizer").set_value("sgd").run()
     assert any("The twin implements Adam" in caption.value for caption in app.caption)
     assert app.button(key="keras_train_twin").disabled

@@ -306,6 +306,13 @@ def test_the_start_page_links_the_introduction():
     app = open_app("start")
     links = [link.proto.page for link in app.get("page_link")]
     assert links[0] == "introduction" and len(links) == 9
+    promise = 'every chapter from 1 to 7 has an expander, "The\ntutorial\'s names"'
+    assert any(promise in block.value for block in app.markdown)
+    chapters = Path(__file__).resolve().parents[1] / "chapters"
+    for page in links[1:8]:  # chapters 1 to 7, in the start page's order
+        source = (chapters / f"{page}.py").read_text()
+        assert 'st.expander("The tutorial\'s names")' in source, page
+        assert 'texts.load("names_' in source, page
 
 
 @pytest.mark.real_data

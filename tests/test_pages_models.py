@@ -9,10 +9,10 @@ from charts import chart_specs, chart_titled, title, values
 from live import finish, press, trainer
 from streamlit.testing.v1 import AppTest
 
+from signviz import diagnose, texts
 from signviz import trainer as trainer_module
 from signviz.models import LogisticRegressionGD, TwoLayerNetwork
 from signviz.trainer import CoreLimiter
-from signviz.training import cost_rises
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -63,6 +63,15 @@ def test_logistic_regression_shows_the_tutorials_numbers(app):
     predictions = chart_titled(app, "Test images with P(1): 58 of 62 right")
     assert len(predictions["layout"]["annotations"]) == 62
     assert len(predictions["layout"]["shapes"]) == 4  # the four mistakes, framed
+    # The sawtooth of the first steps is explained, with numbers measured on this run.
+    task = app.session_state["task"]
+    explained = next(block.value for block in app.info if "The cost rose after" in block.value)
+    jumps = diagnose.cost_jumps(costs)
+    assert f"rose after {jumps.rises} of the 150 steps" in explained
+    assert jumps.rises == int(np.sum(np.diff(costs) > 0)) > 10
+    low, high = (0.01 * task.x_train.sum(axis=1).min(), 0.01 * task.x_train.sum(axis=1).max())
+    assert f"z starts between {low:.1f} and {high:.1f}" in explained
+    assert low > 20  # every y_hat starts within 1e-9 of 1
 
 
 def test_logistic_regression_follows_the_controls(app):
@@ -83,13 +92,28 @@ def test_step_buttons_advance_the_same_model(app):
     assert len(costs) == 2
     # "Cost now" is the cost of the updated parameters, not the initial 14.01.
     assert shown["Cost now"] == f"{costs[1]:.4g}" != f"{costs[0]:.4g}"
-    assert not any(title(spec) == "Change of each weight" for spec in chart_specs(app))
+    task = app.session_state["task"]
+    # The first step lowers the weights of a typical 0 (every y_hat is near 1).
+    change = values(chart_titled(app, "Change of each weight")["data"][0]["z"]).reshape(-1)
+    one_step = LogisticRegressionGD().partial_fit(task.x_train, task.y_train, n_iterations=1)
+    np.testing.assert_allclose(change, one_step.coef_[0] - 0.01, rtol=1e-4, atol=1e-9)
+    mean_0 = task.x_train[task.y_train == 0].mean(axis=0)
+    correlation = np.corrcoef(change, -mean_0)[0, 1]
+    assert correlation > 0.999
+    said = next(block.value for block in app.markdown if "This change is" in block.value)
+    assert said.startswith("This change is the mean **0** image, subtracted")
+    assert f"correlation {correlation:.3f} with minus the mean **0** image" in said
     press(app, "logreg_step_10")
     assert metrics(app)["Iteration"] == "11"
     assert points(chart_titled(app, "Cost while training")) == 12
     change = values(chart_titled(app, "Change of each weight")["data"][0]["z"])
     assert np.abs(change).max() > 0
     assert any("The gradient's size was" in block.value for block in app.markdown)
+    assert app.subheader[0].value == "What the last 10 steps changed"
+    directions = diagnose.logistic_step_directions(task.x_train, task.y_train)
+    at = directions.difference_shows_at
+    assert 1 < at <= 150
+    assert any(f"from iteration {at} on" in block.value for block in app.markdown)
 
 
 def test_a_diverging_learning_rate_is_a_message_not_a_crash(app):
@@ -108,6 +132,18 @@ def test_scikit_learn_is_shown_beside(app):
     assert values(chart_titled(app, "scikit-learn's weights")["data"][0]["z"]).shape == (64, 64)
     test_accuracies = [m.value for m in app.metric if m.label == "Test accuracy"]
     assert float(test_accuracies[-1].rstrip("%")) >= 93
+    model = app.session_state["trained_models"][next(iter(app.session_state["trained_models"]))]
+    solver_iterations = int(np.max(model.model.n_iter_))
+    assert solver_iterations < 150  # it converged (28 iterations on this task)
+    assert any(
+        f"Its solver needed {solver_iterations} iterations (of at most 150)" in caption.value
+        for caption in app.caption
+    )
+    # The chapter's summary, with the task's own test size, and the tutorial's names.
+    assert texts.load("logistic_summary", n_test=62) in [block.value for block in app.markdown]
+    assert "the 62 images" in texts.load("logistic_summary", n_test=62)
+    assert any(expander.label == "The tutorial's names" for expander in app.expander)
+    assert texts.load("cost_is_a_mean") in [block.value for block in app.markdown]
 
 
 def test_two_layer_network_trains_live(app):
@@ -126,7 +162,12 @@ def test_two_layer_network_trains_live(app):
 
 
 def jump_caption(app: AppTest) -> str | None:
-    return next((c.value for c in app.caption if "The cost jumped up" in c.value), None)
+    return next((c.value for c in app.caption if "The cost rose after" in c.value), None)
+
+
+def two_layer_model(app: AppTest):
+    models = app.session_state["trained_models"]
+    return next(record.model for record in models.values() if record.kind == "two-layer")
 
 
 def test_two_layer_network_explains_the_jumps_of_its_cost(app):
@@ -134,29 +175,70 @@ def test_two_layer_network_explains_the_jumps_of_its_cost(app):
     app.slider(key="two_layer_iterations").set_value(100)
     press(app, "two_layer_train")
     assert jump_caption(app) is None  # a smooth start: nothing to explain
+    # The tutorial's cost (the -y log y_hat term only) beside ours, at iteration 0.
+    task = app.session_state["task"]
+    start = TwoLayerNetwork().partial_fit(task.x_train, task.y_train, n_iterations=0)
+    p = start.predict_proba(task.x_train)[:, 1].astype(float)
+    y = task.y_train
+    tutorial, full = np.mean(-y * np.log(p)), np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p))
+    assert tutorial == pytest.approx(0.31, abs=0.01) and full == pytest.approx(0.69, abs=0.01)
+    note = next(c.value for c in app.caption if "tutorial's printout" in c.value)
+    assert f"For the initial weights (iteration 0) that gives {tutorial:.4f}" in note
+    assert (
+        f"the full cross-entropy, which this page shows and the gradients follow, is {full:.4f}"
+        in note
+    )
     # The tutorial's settings: the cost jumps up a few times before iteration 1500.
     app.slider(key="two_layer_iterations").set_value(1500)
     press(app, "two_layer_train")
     assert not app.exception
     caption = jump_caption(app)
-    models = app.session_state["trained_models"]
-    costs = next(r.model.cost_history_ for r in models.values() if r.kind == "two-layer")
-    assert len(costs) == 1500  # the model's own record: the cost before each update
-    first = cost_rises(costs)[0]
-    assert costs[first] > 1.1 * costs[first - 1]
-    assert f"at iteration {first}" in caption
+    costs = values(chart_titled(app, "Cost while training")["data"][0]["y"])
+    assert len(costs) == 1501  # the cost after 0, 1, ..., 1500 updates
+    rises = np.flatnonzero(np.diff(costs) > 0) + 1
+    first = next(i for i in rises if costs[i] > 1.1 * costs[i - 1])
+    assert f"The cost rose after {len(rises)} of the 1500 steps" in caption
+    assert (
+        f"the first large jump, at iteration {first}, took it from {costs[first - 1]:.4g}"
+        in caption
+    )
 
 
-def test_zero_initialization_keeps_hidden_units_identical(app):
+def unit_grids(app: AppTest) -> list:
+    return [values(trace["z"]) for trace in chart_titled(app, "What each hidden unit")["data"]]
+
+
+def test_zero_initialization_shows_the_case_of_the_chosen_activation(app):
     open_page(app, "two_layer_network")
     app.toggle(key="two_layer_zero_init").set_value(True)
     app.select_slider(key="two_layer_learning_rate").set_value(0.1)
     app.slider(key="two_layer_iterations").set_value(50)
+    assert "tanh(0) = 0: no weight ever moves" in app.toggle(key="two_layer_zero_init").help
     press(app, "two_layer_train")
+    # tanh: a constant network, blank unit images, only the output bias moved.
+    model = two_layer_model(app)
+    assert not np.any(model.hidden_weights_) and not np.any(model.output_weights_)
+    b2 = float(model.output_bias_[0, 0])
+    warning = app.warning[0].value
+    assert warning.startswith("**The network is a constant.**")
+    assert f"to {b2:.4g}" in warning and f"σ(b2) = {1 / (1 + np.exp(-b2)):.4f}" in warning
+    assert all(not np.any(grid) for grid in unit_grids(app))
+    # The 7e-5 fall is drawn flat on an axis fixed over three decades, and said to be tiny.
+    costs = values(chart_titled(app, "Cost while training")["data"][0]["y"])
+    span = costs.max() - costs.min()
+    assert span < 1e-4
+    low, high = chart_titled(app, "Cost while training")["layout"]["yaxis"]["range"]
+    assert high - low > 3  # decades: the curve fills a ten-thousandth of the height at most
+    assert any(f"spans only {span:.2g}" in c.value and "flat line" in c.value for c in app.caption)
+    # sigmoid: the weights move, and every unit stays identical to the first.
+    app.selectbox(key="two_layer_activation").set_value("sigmoid")
+    press(app, "two_layer_train")
+    assert "σ(0) = 0.5" in app.toggle(key="two_layer_zero_init").help
     assert "All 3 hidden units are identical" in app.warning[0].value
-    grids = [values(trace["z"]) for trace in chart_titled(app, "What each hidden unit")["data"]]
+    grids = unit_grids(app)
+    assert np.abs(grids[0]).max() > 0
     for grid in grids[1:]:
-        np.testing.assert_array_equal(grid, grids[0])
+        np.testing.assert_allclose(grid, grids[0], rtol=1e-5, atol=1e-9)
 
 
 def test_two_layer_network_explains_a_stuck_run_and_a_diverged_one(app):
@@ -164,12 +246,36 @@ def test_two_layer_network_explains_a_stuck_run_and_a_diverged_one(app):
     app.select_slider(key="two_layer_init_scale").set_value(10.0)
     app.slider(key="two_layer_iterations").set_value(50)
     press(app, "two_layer_train")
-    assert "Stuck near chance" in app.warning[0].value
+    task = app.session_state["task"]
+    model = two_layer_model(app)
+    accuracy = model.score(task.x_test, task.y_test)
+    costs = values(chart_titled(app, "Cost while training")["data"][0]["y"])
+    fall = (costs[-11] - costs[-1]) / costs[-11]  # over the last 10 iterations
+    expected = "Stuck near chance" if fall < 0.001 else "Still learning"
+    shown = [block.value for block in (*app.warning, *app.info)]
+    finding = next(text for text in shown if expected in text)
+    assert f"{accuracy:.1%}" in finding
     app.select_slider(key="two_layer_init_scale").set_value(0.1)
     app.select_slider(key="two_layer_learning_rate").set_value(10.0)
     press(app, "two_layer_train")
     assert not app.exception
     assert "Training diverged" in app.error[0].value
+
+
+def test_two_layer_equations_follow_the_activation(app):
+    open_page(app, "two_layer_network")
+    shown = [block.value.strip("$\n") for block in app.latex]
+    assert texts.hidden_forward_latex("tanh") in shown
+    assert texts.hidden_backward_latex("tanh") in shown
+    app.selectbox(key="two_layer_activation").set_value("relu").run()
+    shown = [block.value.strip("$\n") for block in app.latex]
+    assert texts.hidden_forward_latex("relu") in shown
+    assert texts.hidden_backward_latex("relu") in shown
+    assert texts.hidden_backward_latex("tanh") not in shown
+    markdown = [block.value for block in app.markdown]
+    assert texts.load("two_layer_why_tanh") in markdown
+    assert texts.load("two_layer_initialization") in markdown
+    assert any(expander.label == "The tutorial's names" for expander in app.expander)
 
 
 def test_trained_models_survive_page_switches(app):

@@ -95,3 +95,13 @@ def test_the_backward_equation_shows_the_chosen_activations_derivative(activatio
     np.testing.assert_allclose(get_activation(activation).derivative(outputs), shown)
     with pytest.raises(ValueError, match="Unknown activation"):
         texts.hidden_backward_latex("softmax")
+
+
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_the_forward_equation_shows_the_chosen_activation(activation):
+    latex = texts.hidden_forward_latex(activation)
+    assert texts.ACTIVATION_SYMBOLS[activation] + r"\big(Z^{[1]}\big)" in latex
+    others = [texts.ACTIVATION_SYMBOLS[name] for name in ACTIVATIONS if name != activation]
+    assert not any(other in latex for other in others)
+    with pytest.raises(ValueError, match="Unknown activation"):
+        texts.hidden_forward_latex("softmax")
