@@ -204,16 +204,6 @@ def test_hidden_activation_bars():
     assert list(values(output["y"])) == [0.83]
 
 
-def test_history_chart_names_the_held_out_images():
-    history = {"loss": [0.7, 0.5], "val_loss": [0.72, 0.6], "accuracy": [0.5, 0.8]}
-    default = figure_json(figures.history_chart(history, planned=10, title="Keras"))
-    names = [trace["name"] for trace in default["data"]]
-    assert names == ["training loss", "validation loss", "training accuracy"]
-    test = figure_json(figures.history_chart(history, planned=10, title="Keras", held_out="test"))
-    assert [trace["name"] for trace in test["data"]][1] == "test loss"
-    np.testing.assert_allclose(values(test["data"][1]["y"]), [0.72, 0.6])
-
-
 def test_a_live_cost_curve_can_be_thinned_to_what_a_chart_shows():
     costs = np.linspace(1.0, 0.1, 2501)
     trace = figure_json(figures.cost_curve(costs, planned=2500, max_points=500))["data"][0]

@@ -39,7 +39,6 @@ from signviz.figures.training import (
     cost_curve,
     cost_curves,
     hidden_activation_bars,
-    history_chart,
     prediction_grid,
 )
 
@@ -54,7 +53,6 @@ __all__ = [
     "digit_samples",
     "explanation_map",
     "hidden_activation_bars",
-    "history_chart",
     "image_figure",
     "image_grid",
     "loss_curves",

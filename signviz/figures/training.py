@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from signviz.figures.images import image_grid
-from signviz.figures.style import COLORS, MODEL_COLORS, apply_layout, grid, layout
+from signviz.figures.style import COLORS, MODEL_COLORS, apply_layout, layout
 
 
 def cost_curve(
@@ -248,54 +248,4 @@ def cost_curves(
             height=height,
             legend={"orientation": "h", "y": -0.2},
         ),
-    )
-
-
-def history_chart(
-    history: dict[str, Sequence[float]],
-    *,
-    planned: int,
-    title: str,
-    held_out: str = "validation",
-) -> go.Figure:
-    """Loss and accuracy per epoch, for training and held-out images, side by side.
-
-    Parameters
-    ----------
-    history : dict
-        Keras's history: lists named ``loss``, ``accuracy`` and, with validation data,
-        ``val_loss`` and ``val_accuracy``, one value per epoch.
-    planned : int
-        Epochs the run will have in all (fixes the x axes while it grows).
-    held_out : str, default "validation"
-        The legend's name for the ``val_`` series: say "test" when Keras's
-        ``validation_data`` are the test images, as on the Keras page.
-    """
-    axes, panels = grid(1, 2, ("loss", "accuracy"), horizontal_gap=0.08)
-    traces = []
-    for metric, (x, y) in zip(("loss", "accuracy"), panels, strict=True):
-        axes[f"xaxis{x[1:]}"].update(title={"text": "epoch"}, range=[0, max(planned - 1, 1)])
-        for prefix, name, color in (("", "training", "train"), ("val_", held_out, "test")):
-            series = history.get(prefix + metric)
-            if series is None:
-                continue
-            traces.append(
-                go.Scatter(
-                    x=np.arange(len(series)),
-                    y=np.asarray(series, dtype=float),
-                    xaxis=x,
-                    yaxis=y,
-                    mode="lines+markers" if len(series) <= 60 else "lines",
-                    marker={"size": 4},
-                    name=f"{name} {metric}",
-                    legendgroup=name,
-                    showlegend=metric == "loss",
-                    line={"color": COLORS[color], "width": 2},
-                    hovertemplate=f"{name}<br>epoch %{{x}}<br>{metric} %{{y:.4g}}<extra></extra>",
-                )
-            )
-    axes["yaxis2"].update(range=[0, 1.02])
-    return go.Figure(
-        traces,
-        layout=layout(title, height=380, legend={"orientation": "h", "y": -0.25}, **axes),
     )
