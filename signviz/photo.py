@@ -179,5 +179,5 @@ def familiarity(x: np.ndarray, x_train: np.ndarray, train_nearest=None) -> Famil
     return Familiarity(
         distance=distance,
         typical=float(np.median(train_nearest)),
-        threshold=float(np.quantile(train_nearest, FAMILIAR_QUANTILE)),
+        threshold=float(np.quantile(train_nearest, FAMILIAR_QUANTILE, method="higher")),
     )
