@@ -71,6 +71,7 @@ snapshot = ui.live_training(
     ),
 )
 record = ui.keep_settled_model(KIND, TITLE, snapshot, task)
+ui.download_buttons(record)
 command, before = ui.last_command("logreg")
 if (
     record is not None

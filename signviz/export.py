@@ -182,6 +182,37 @@ def save_model(model, task: data.Task) -> bytes:
     return buffer.getvalue()
 
 
+def cost_history_csv(costs) -> str:
+    """The cost history as CSV text: a header line ``step,cost``, then one row per step.
+
+    Parameters
+    ----------
+    costs : sequence of float, length n_steps
+        ``cost_history_`` of a model (one cost per iteration or epoch).
+
+    Returns
+    -------
+    str
+    """
+    return "step,cost\n" + "".join(f"{step},{float(cost)!r}\n" for step, cost in enumerate(costs))
+
+
+def keras_file(model) -> bytes:
+    """A trained `signviz.models.keras_network.KerasNetwork`'s network as ``.keras`` bytes.
+
+    Keras writes only to a named file, so it goes through a temporary folder that is
+    removed at once.
+    """
+    import tempfile
+
+    if not hasattr(model, "model_"):
+        raise ExportError("The Keras network has not been trained yet: there is nothing to save.")
+    with tempfile.TemporaryDirectory(prefix="signviz-") as folder:
+        path = Path(folder) / "model.keras"
+        model.model_.save(path)
+        return path.read_bytes()
+
+
 def load_model(source: bytes | str | Path) -> ExportedModel:
     """Read and check a file written by `save_model` (its bytes, or its path).
 
