@@ -1,5 +1,6 @@
 """Saving a trained model as .npz and loading it back; every malformed file is refused."""
 
+import csv
 import io
 import json
 import zipfile
@@ -184,3 +185,30 @@ def test_probabilities_by_digit_names_each_class():
 
     rows = export.probabilities_by_digit(TenClasses(), np.zeros((2, 4)), range(10))
     assert rows == [dict.fromkeys(range(10), 0.1)] * 2
+
+
+def test_cost_history_csv_holds_every_cost_exactly():
+    costs = [0.6931471805599453, 0.5, 1e-17]
+    text = export.cost_history_csv(costs)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["step", "cost"]
+    assert [(int(step), float(cost)) for step, cost in rows[1:]] == list(enumerate(costs))
+    assert export.cost_history_csv([]) == "step,cost\n"
+
+
+@pytest.mark.slow
+def test_a_keras_network_is_saved_as_a_keras_file(task, tmp_path):
+    import keras
+
+    from signviz.models.keras_network import KerasNetwork
+
+    model = KerasNetwork(hidden_layer_sizes=(4,), n_epochs=2).fit(task.x_train, task.y_train)
+    path = tmp_path / "network.keras"
+    path.write_bytes(export.keras_file(model))
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(
+        loaded.predict(task.x_test, verbose=0)[:, 0], model.predict_proba(task.x_test)[:, 1],
+        rtol=1e-6,
+    )  # fmt: skip
+    with pytest.raises(export.ExportError, match="not been trained"):
+        export.keras_file(KerasNetwork())

@@ -127,3 +127,18 @@ def test_a_saved_model_comes_back(app):
     )
     upload(app, "own_hand_model", "broken.npz", saved[:100], "application/octet-stream")
     assert any(e.value.startswith("broken.npz cannot be used: ") for e in app.error)
+
+
+def download_labels(app) -> list[str]:
+    return [button.proto.label for button in app.get("download_button")]
+
+
+def test_model_chapters_offer_downloads_once_a_model_is_trained(app):
+    app.switch_page("chapters/two_layer_network.py").run()
+    assert download_labels(app) == []
+    app.slider(key="two_layer_iterations").set_value(20)
+    press(app, "two_layer_train")
+    assert download_labels(app) == [
+        "Download the model (.npz)",
+        "Download the cost history (.csv)",
+    ]

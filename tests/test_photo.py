@@ -157,3 +157,16 @@ def test_train_save_checks_the_path_before_training(tmp_path, capsys):
     assert main(["train", "logreg", "--save", str(tmp_path / "no" / "model.npz")]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not list(Path(tmp_path).iterdir())
+
+
+@pytest.mark.slow
+def test_train_keras_save_writes_a_keras_file(real_dataset, tmp_path, capsys):
+    import keras
+
+    path = tmp_path / "network.keras"
+    arguments = ["train", "keras", "--data", real_dataset.location, "--epochs", "1"]
+    assert main([*arguments, "--layers", "3", "--save", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["model"] == "keras"
+    assert keras.models.load_model(path).input_shape == (None, 4096)
+    assert main([*arguments, "--save", str(tmp_path / "network.npz")]) == 2
+    assert "a keras model is saved to a .keras file" in capsys.readouterr().err
