@@ -1,5 +1,7 @@
 """Chapter 7b, "Your own hand", through AppTest: a photo, the models' answers, saved models."""
 
+from functools import partial
+
 import numpy as np
 import pytest
 from charts import chart_specs, chart_titled, title, values
@@ -142,3 +144,62 @@ def test_model_chapters_offer_downloads_once_a_model_is_trained(app):
         "Download the model (.npz)",
         "Download the cost history (.csv)",
     ]
+
+
+def test_the_camera_and_the_crop(app):
+    open_page(app)
+    task = app.session_state["task"]
+    app.radio(key="own_hand_source").set_value("the camera").run()
+    assert not app.exception
+    wide = Image.new("L", (400, 200), 90)
+    wide.paste(Image.fromarray((task.images_test[1] * 255).astype(np.uint8)).resize((200, 200)),
+               (200, 0))  # fmt: skip
+    raw = encode(wide.convert("RGB"), "JPEG", quality=95)
+    app.camera_input(key="own_hand_camera").set_value(("shot.jpg", raw, "image/jpeg")).run()
+    assert not app.exception
+    image = photo.read_photo(raw)
+    for side, x in ((1.0, 0.5), (1.0, 1.0), (0.6, 0.0)):
+        app.slider(key="own_hand_side").set_value(side)
+        app.slider(key="own_hand_x").set_value(x).run()
+        assert not app.exception
+        expected = photo.prepare(image, photo.crop_box(image.size, side, x, 0.5))
+        shown = values(chart_titled(app, "What the models see")["data"][0]["z"])
+        np.testing.assert_allclose(np.asarray(shown, float).reshape(64, 64), expected, atol=1e-6)
+    # The right half holds the hand: as the dataset's photo, pixel for pixel close.
+    app.slider(key="own_hand_side").set_value(1.0)
+    app.slider(key="own_hand_x").set_value(1.0).run()
+    assert [s.value for s in app.success if "lies within" in s.value]
+
+
+def answers(app, raw) -> set:
+    image = photo.read_photo(raw)
+    x = photo.prepare(image, photo.crop_box(image.size)).reshape(1, -1)
+    return {
+        int(record.model.predict(x)[0]) for record in app.session_state["trained_models"].values()
+    }
+
+
+def test_models_that_disagree_are_called_out(app):
+    app.switch_page("chapters/logistic_regression.py").run()
+    app.slider(key="logreg_iterations").set_value(30)
+    press(app, "logreg_train")
+    task = app.session_state["task"]
+    (record,) = [r for r in app.session_state["trained_models"].values() if r.kind == "logreg"]
+    contrary = export.load_model(export.save_model(record.model, task)).model
+    contrary.coef_ *= -1  # every pixel now votes for the other digit
+    contrary.intercept_ *= -1
+    open_page(app)
+    upload(app, "own_hand_model", "contrary.npz", export.save_model(contrary, task), "x/y")
+    raw = hand_photo(task, 0)
+    upload(app, "own_hand_photo", "hand.jpg", raw, "image/jpeg")
+    assert answers(app, raw) == {0, 1}
+    assert any("The models disagree" in w.value for w in app.warning)
+    # The uploaded model replaced by a copy of the trained one, and a photo on which
+    # the remaining models (it, and scikit-learn's) agree: no warning.
+    upload(app, "own_hand_model", "same.npz", export.save_model(record.model, task), "x/y")
+    raw = next(
+        raw for raw in map(partial(hand_photo, task), range(task.n_test))
+        if len(answers(app, raw)) == 1
+    )  # fmt: skip
+    upload(app, "own_hand_photo", "agreed.jpg", raw, "image/jpeg")
+    assert not any("The models disagree" in w.value for w in app.warning)

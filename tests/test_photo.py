@@ -3,6 +3,7 @@
 import io
 import json
 import struct
+import tomllib
 import zlib
 from pathlib import Path
 
@@ -170,3 +171,8 @@ def test_train_keras_save_writes_a_keras_file(real_dataset, tmp_path, capsys):
     assert keras.models.load_model(path).input_shape == (None, 4096)
     assert main([*arguments, "--save", str(tmp_path / "network.npz")]) == 2
     assert "a keras model is saved to a .keras file" in capsys.readouterr().err
+
+
+def test_the_server_refuses_uploads_larger_than_the_photo_limit():
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 2**20 == photo.MAX_FILE_BYTES
