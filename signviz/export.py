@@ -373,7 +373,9 @@ def _build(header: dict, arrays: dict[str, np.ndarray]) -> ExportedModel:
     )
     random_state = _field(header, "random_state", lambda v: _is_int(v) and v >= 0, "a seed")
     test_size = _field(header, "test_size", lambda v: _is_number(v) and 0 < v < 1, "in (0, 1)")
-    n_iter = _field(header, "n_iter", lambda v: _is_int(v) and v >= 0, "a whole number")
+    n_iter = _field(
+        header, "n_iter", lambda v: _is_int(v) and 0 <= v < 2**31, "a whole number below 2**31"
+    )
     costs = _field(
         header,
         "cost_history",
@@ -443,6 +445,11 @@ def _make_model(kind: str, hyperparameters: dict):
         name: tuple(value) if isinstance(value, list) else value
         for name, value in hyperparameters.items()
     }
+    seed = settings.get("random_state")
+    if seed is not None and not (_is_int(seed) and 0 <= seed < 2**32):
+        raise ExportError(
+            f"The file's random_state should be a seed from 0 to 2**32 - 1, got {seed!r}."
+        )
     model = cls(**settings)
     try:
         model._check_hyperparameters()

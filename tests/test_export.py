@@ -120,6 +120,28 @@ def test_malformed_files_are_refused_with_a_message(change, message, task):
         export.load_model(rewrite(raw, change))
 
 
+@pytest.mark.parametrize("kind", export.KINDS)
+def test_odd_values_in_any_header_field_raise_only_export_errors(kind, task):
+    raw = export.save_model(trained(kind, task), task)
+    with np.load(io.BytesIO(raw)) as archive:
+        header = json.loads(archive["header"].tobytes())
+    odd = [None, True, -1, 0, 1.5, 1e308, "x", [], [1], {}, {"a": 1}, 2**70, [[1]]]
+    fields = [(False, name) for name in header] + [
+        (True, name) for name in header["hyperparameters"]
+    ]
+    for in_settings, name in fields:
+        for value in odd:
+
+            def change(new_header, arrays, in_settings=in_settings, name=name, value=value):
+                target = new_header["hyperparameters"] if in_settings else new_header
+                target[name] = value
+
+            try:
+                export.load_model(rewrite(raw, change))
+            except export.ExportError:
+                pass
+
+
 def test_refused_hyperparameters_of_a_network(task):
     raw = export.save_model(trained("two-layer", task), task)
 
