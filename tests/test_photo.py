@@ -121,6 +121,7 @@ def saved_logreg(real_dataset, tmp_path_factory):
     return path
 
 
+@pytest.mark.real_data
 def test_predict_a_turned_reencoded_test_photo(real_dataset, saved_logreg, tmp_path, capsys):
     task = data.make_task(real_dataset)
     paths = []
@@ -141,6 +142,7 @@ def test_predict_a_turned_reencoded_test_photo(real_dataset, saved_logreg, tmp_p
     assert line.startswith(f"{paths[0]}: {task.digits[task.y_test[0]]} (0: ")
 
 
+@pytest.mark.real_data
 def test_predict_bad_input_is_one_line(saved_logreg, tmp_path, capsys):
     text = tmp_path / "note.png"
     text.write_text("not a photo")
@@ -161,6 +163,7 @@ def test_train_save_checks_the_path_before_training(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.real_data
 def test_train_keras_save_writes_a_keras_file(real_dataset, tmp_path, capsys):
     import keras
 
