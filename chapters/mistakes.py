@@ -12,7 +12,7 @@ MODEL_PAGES = (
     "chapters/keras_network.py",
 )
 #: Models whose training counts epochs (passes over mini-batches) rather than iterations.
-EPOCH_KINDS = {"deep", "keras"}
+EPOCH_KINDS = {"deep", "keras", "uploaded-deep"}
 MODE_LABELS = {
     explain.THIS_MODEL: "wrong for this model",
     explain.ALL_MODELS: "wrong for all models",

@@ -11,7 +11,6 @@ MODEL_PAGES = (
     "chapters/two_layer_network.py",
     "chapters/keras_network.py",
 )
-UPLOADED_KIND = "uploaded"
 
 task = ui.current_task()
 first, second = task.label_names
@@ -54,8 +53,8 @@ with st.expander("Bring back a model you saved (.npz)"):
                     icon="↔️",
                 )
             else:
-                ui.remember_model(
-                    UPLOADED_KIND, f"Uploaded: {saved.name}", loaded.model, task,
+                ui.remember_model(  # one uploaded model per kind
+                    f"uploaded-{loaded.kind}", f"Uploaded: {saved.name}", loaded.model, task,
                     loaded.hyperparameters,
                 )  # fmt: skip
                 same_split = (loaded.random_state, loaded.test_size) == (

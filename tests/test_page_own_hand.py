@@ -121,9 +121,10 @@ def test_a_saved_model_comes_back(app):
     upload(app, "own_hand_model", "mine.npz", saved, "application/octet-stream")
     assert any("mine.npz: a logreg model of 0 against 1, trained for 30 steps" in s.value
                for s in app.success)  # fmt: skip
-    back = app.session_state["trained_models"][(record_key := next(
-        key for key in app.session_state["trained_models"] if key[1] == "uploaded"))]  # fmt: skip
-    assert record_key[0][0] == task.digits
+    models = app.session_state["trained_models"]
+    (key,) = [key for key in models if key[1] == "uploaded-logreg"]
+    back = models[key]
+    assert key[0][0] == task.digits
     np.testing.assert_array_equal(
         back.model.predict_proba(task.x_test), record.model.predict_proba(task.x_test)
     )
