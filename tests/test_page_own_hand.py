@@ -128,6 +128,14 @@ def test_a_saved_model_comes_back(app):
     np.testing.assert_array_equal(
         back.model.predict_proba(task.x_test), record.model.predict_proba(task.x_test)
     )
+    app.switch_page("chapters/mistakes.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    uploaded = table[table["model"] == "Uploaded: mine.npz"]
+    assert uploaded["trained for"].tolist() == ["30 iterations"]
+    expected = np.mean(record.model.predict(task.x_test) == task.y_test)
+    assert uploaded["test accuracy"].tolist() == [pytest.approx(expected)]
+    open_page(app)
     upload(app, "own_hand_model", "broken.npz", saved[:100], "application/octet-stream")
     assert any(e.value.startswith("broken.npz cannot be used: ") for e in app.error)
 
