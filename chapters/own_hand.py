@@ -12,6 +12,13 @@ MODEL_PAGES = (
     "chapters/keras_network.py",
 )
 
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def training_neighbours(_task, key: tuple):
+    """`signviz.photo.nearest_distances` of a task's training images (0.2 s), once per task."""
+    return photo.nearest_distances(_task.x_train)
+
+
 task = ui.current_task()
 first, second = task.label_names
 
@@ -125,7 +132,7 @@ processed_column.plotly_chart(
 # -- how far it is from the dataset ---------------------------------------------------------
 
 flat = pixels.reshape(-1)
-near = photo.familiarity(flat, task.x_train)
+near = photo.familiarity(flat, task.x_train, training_neighbours(task, ui.task_key(task)))
 if near.is_far:
     st.warning(
         f"This photo is far from every training image: the nearest lies at a distance of "
