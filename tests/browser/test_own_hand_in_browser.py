@@ -3,7 +3,7 @@
 import pytest
 from test_app_in_browser import exceptions, open_chapter, wait_until_idle
 
-from signviz import data, export
+from signviz import data, export, photo
 
 
 @pytest.fixture(scope="module")
@@ -46,4 +46,18 @@ def test_upload_a_photo_and_a_downloaded_model(page, hand):
     )
     page.get_by_text("Uploaded: mine.npz says").wait_for()
     wait_until_idle(page)
+    assert exceptions(page) == 0
+
+
+def test_a_photo_over_the_upload_limit_is_refused_by_the_server(page):
+    open_chapter(page, "own_hand", "7b. Your own hand")
+    too_large = bytes(photo.MAX_FILE_BYTES + 1)
+    uploader(page, "A photo of one hand").set_input_files(
+        files=[{"name": "huge.jpg", "mimeType": "image/jpeg", "buffer": too_large}]
+    )
+    page.get_by_text("huge.jpg").wait_for()  # marked as refused, never sent to the app
+    page.wait_for_timeout(2000)
+    wait_until_idle(page)
+    assert page.get_by_text("plain background").count() == 1  # still waiting for a photo
+    assert page.get_by_text("What the models see").count() == 0
     assert exceptions(page) == 0
