@@ -212,3 +212,21 @@ def test_models_that_disagree_are_called_out(app):
     )  # fmt: skip
     upload(app, "own_hand_photo", "agreed.jpg", raw, "image/jpeg")
     assert not any("The models disagree" in w.value for w in app.warning)
+
+
+def test_a_saved_model_of_another_task_is_explained(app, real_dataset):
+    from signviz.models import LogisticRegressionGD
+
+    open_page(app)
+    other_seed = data.make_task(real_dataset, (0, 1), random_state=7)
+    model = LogisticRegressionGD(n_iterations=5).fit(other_seed.x_train, other_seed.y_train)
+    upload(app, "own_hand_model", "seed7.npz", export.save_model(model, other_seed), "x/y")
+    (success,) = [s.value for s in app.success if "seed7.npz" in s.value]
+    assert "trained for 5 steps" in success
+    assert "another split (seed 7, 15% for testing)" in success
+    other_pair = data.make_task(real_dataset, (3, 8))
+    model = LogisticRegressionGD(n_iterations=5).fit(other_pair.x_train, other_pair.y_train)
+    upload(app, "own_hand_model", "pair38.npz", export.save_model(model, other_pair), "x/y")
+    (warning,) = [w.value for w in app.warning if "pair38.npz" in w.value]
+    assert "was trained on 3 against 8" in warning and "Choose its pair" in warning
+    assert [key[1] for key in app.session_state["trained_models"]] == ["uploaded-logreg"]
