@@ -22,6 +22,7 @@ CHAPTERS = [
     st.Page("chapters/two_layer_network.py", title="5. Two-layer network", icon="🧠"),
     st.Page("chapters/keras_network.py", title="6. L-layer network (Keras)", icon="🏗️"),
     st.Page("chapters/mistakes.py", title="7. Mistakes & comparison", icon="🔍"),
+    st.Page("chapters/own_hand.py", title="7b. Your own hand", icon="🤚"),
     st.Page("chapters/sweep.py", title="8. Try them", icon="🎛️"),
 ]
 

@@ -124,6 +124,7 @@ snapshot = ui.live_training(
     unit="epoch",
 )
 record = ui.keep_settled_model("keras", "Keras network", snapshot, task, settings)
+ui.download_buttons(record)
 if record is not None and not trainer.active:
     network = record.model
     st.metric("Training time", f"{snapshot.seconds:.1f} s")
@@ -277,7 +278,9 @@ twin_snapshot = ui.live_training(
     predictions=False,
     hint="Press **Train the numpy twin** to train it on the settings above.",
 )
-ui.keep_settled_model("deep", "Numpy twin (from scratch)", twin_snapshot, task, settings)
+ui.download_buttons(
+    ui.keep_settled_model("deep", "Numpy twin (from scratch)", twin_snapshot, task, settings)
+)
 if twin_snapshot.model is not None and record is not None:
     columns = st.columns(2)
     columns[0].metric("Twin: time", f"{twin_snapshot.seconds:.2f} s")

@@ -79,6 +79,7 @@ snapshot = ui.live_training(
     ),
 )
 record = ui.keep_settled_model(KIND, TITLE, snapshot, task)
+ui.download_buttons(record)
 settled = record is not None and not trainer.active
 if settled and snapshot.diverged_at is None and (jumps := diagnose.cost_jumps(snapshot.costs)):
     start = diagnose.first_logistic_steps(task.x_train, record.model.initial_weight)

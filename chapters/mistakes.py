@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from signviz import diagnose, explain, figures, texts, ui
+from signviz import explain, figures, texts, ui
 
 MODEL_PAGES = (
     "chapters/logistic_regression.py",
@@ -12,7 +12,7 @@ MODEL_PAGES = (
     "chapters/keras_network.py",
 )
 #: Models whose training counts epochs (passes over mini-batches) rather than iterations.
-EPOCH_KINDS = {"deep", "keras"}
+EPOCH_KINDS = {"deep", "keras", "uploaded-deep"}
 MODE_LABELS = {
     explain.THIS_MODEL: "wrong for this model",
     explain.ALL_MODELS: "wrong for all models",
@@ -190,7 +190,6 @@ names = {
     for rank, index in enumerate(shown, start=1)
 }
 picked = st.selectbox("Image to explain", shown, format_func=names.get, key=IMAGE_KEY)
-x = task.x_test[picked]
 image_column, answers_column = st.columns([2, 3])
 image_column.plotly_chart(
     figures.image_figure(
@@ -219,26 +218,6 @@ Each map below gives every pixel a value: red pushed the model's score `z` towar
   image-shaped changes to them, so much of that noise stays.
 """
 )
-for record in records:
-    values, kind = explain.explanation(record.model, x)
-    z = float(record.model.decision_function(x[None, :])[0])
-    st.plotly_chart(
-        figures.explanation_map(
-            task.images_test[picked],
-            values,
-            kind=kind,
-            label_names=task.label_names,
-            title=f"{record.title}: z = {z:.3g}",
-        ),
-        key=f"mistakes-explanation-{record.kind}",
-    )
-    if kind == explain.CONTRIBUTION:
-        bias = float(record.model.intercept_[0])
-        st.caption(
-            f"The pixels add up to {values.sum():.3g} and the bias is {bias:.3g}: "
-            f"z = {values.sum() + bias:.3g}."
-        )
-    elif (blank := diagnose.blank_explanation(record.model, x, values)) is not None:
-        st.caption(blank.message())
+ui.explanation_maps(records, task.images_test[picked], task.label_names, key="mistakes")
 
 ending()

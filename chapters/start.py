@@ -28,6 +28,7 @@ for path, label, icon in [
     ("two_layer_network", "5. A two-layer network with a hidden layer", "🧠"),
     ("keras_network", "6. An L-layer network with Keras, beside its numpy twin", "🏗️"),
     ("mistakes", "7. Mistakes: which images fool which model, and why", "🔍"),
+    ("own_hand", "7b. Your own hand: show the models a photo of yours", "🤚"),
     ("sweep", "8. Try them: a grid of hyperparameters, trained side by side", "🎛️"),
 ]:
     st.page_link(f"chapters/{path}.py", label=label, icon=icon)

@@ -162,6 +162,7 @@ snapshot = ui.live_training(
     ),
 )
 record = ui.keep_settled_model(KIND, "Two-layer network (from scratch)", snapshot, task)
+ui.download_buttons(record)
 if record is None or trainer.active:
     how_it_learns()
     st.stop()

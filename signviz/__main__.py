@@ -1,7 +1,8 @@
-"""The command line: ``python -m signviz tutorial | train MODEL | sweep MODEL | download``.
+"""The command line: ``python -m signviz tutorial | train | predict | sweep | download``.
 
 ``tutorial`` runs the whole tutorial headless and prints what it prints; ``train``
-trains one model on one task (``--json`` for a machine-readable result); ``sweep``
+trains one model on one task (``--json`` for a machine-readable result, ``--save``
+to keep the model); ``predict`` asks a saved model about photos; ``sweep``
 trains a grid of settings in parallel; ``download`` fetches and verifies the dataset
 into the user cache.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 import warnings
@@ -98,7 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", metavar="PATH", help="dataset folder (default: see README)")
     add_label_order(train)
     train.add_argument("--json", action="store_true", help="print one JSON object")
+    train.add_argument(
+        "--save", metavar="FILE", help="save the trained model (.npz; a Keras network: .keras)"
+    )
     train.set_defaults(run=run_train)
+
+    predict = commands.add_parser("predict", help="ask a saved model which digit photos show")
+    predict.add_argument("photos", nargs="+", metavar="PHOTO", help="JPEG or PNG photos")
+    predict.add_argument("--model", required=True, metavar="FILE", help="a model saved as .npz")
+    predict.add_argument("--json", action="store_true", help="print a JSON list, one per photo")
+    predict.set_defaults(run=run_predict)
 
     add_sweep_parser(commands)
 
@@ -138,6 +149,7 @@ def run_train(arguments) -> int:
             flag = "--" + option.replace("_", "-")
             raise UsageError(f"{flag} applies to {', '.join(models)}, not to {arguments.model}")
     check_numbers(arguments)
+    check_save_path(arguments)
     estimator = make_estimator(arguments)
     dataset = load(arguments, progressbar=not arguments.json)
     task = data.make_task(
@@ -169,6 +181,8 @@ def run_train(arguments) -> int:
     if interrupted:
         done = int(getattr(estimator, "n_iter_", 0)) if trained else 0
         print(f"signviz: stopped at iteration {done}", file=sys.stderr)
+    elif arguments.save is not None:
+        save(estimator, task, arguments.save)
     if arguments.json:
         print(to_json(result))
         return INTERRUPTED if interrupted else 0
@@ -181,6 +195,34 @@ def run_train(arguments) -> int:
         print_accuracies(estimator, task)
     print(f"trained in {seconds:.2f} s")
     return INTERRUPTED if interrupted else 0
+
+
+def check_save_path(arguments) -> None:
+    """``--save``: a Keras network goes to a ``.keras`` file, the others to ``.npz``."""
+    if arguments.save is None:
+        return
+    suffix = ".keras" if arguments.model == "keras" else ".npz"
+    if not arguments.save.endswith(suffix):
+        raise UsageError(f"--save: a {arguments.model} model is saved to a {suffix} file")
+    folder = os.path.dirname(os.path.abspath(arguments.save))
+    if not os.path.isdir(folder):
+        raise UsageError(f"--save: the folder {folder} does not exist")
+
+
+def save(estimator, task, path: str) -> None:
+    """Write the trained model to ``path`` (see `signviz.export`)."""
+    from signviz import export
+
+    try:
+        if path.endswith(".keras"):
+            estimator.model_.save(path)
+        else:
+            content = export.save_model(estimator, task)
+            with open(path, "wb") as file:
+                file.write(content)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    print(f"signviz: saved the model to {path}", file=sys.stderr)
 
 
 def to_json(value) -> str:
@@ -473,6 +515,47 @@ def sweep_table(plan, results) -> str:
         "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
         for row in rows
     )
+
+
+# -- predict -------------------------------------------------------------------------
+
+
+def run_predict(arguments) -> int:
+    """Each photo's answer from a saved model: the largest centred square, preprocessed."""
+    from signviz import export, photo
+
+    saved = export.load_model(arguments.model)
+    results = []
+    for path in arguments.photos:
+        try:
+            with open(path, "rb") as file:
+                raw = file.read(photo.MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+        if len(raw) > photo.MAX_FILE_BYTES:
+            raise UsageError(f"{path}: larger than {photo.MAX_FILE_BYTES // 2**20} MB")
+        try:
+            image = photo.read_photo(raw)
+        except photo.PhotoError as error:
+            raise UsageError(f"{path}: {error}") from None
+        pixels = photo.prepare(image, photo.crop_box(image.size), saved.image_shape)
+        probabilities = saved.probabilities(pixels.reshape(1, -1))[0]
+        digit = max(probabilities, key=probabilities.get)
+        results.append({"photo": path, "digit": digit, "probabilities": probabilities})
+    if arguments.json:
+        print(
+            to_json(
+                [
+                    {**r, "probabilities": {str(d): p for d, p in r["probabilities"].items()}}
+                    for r in results
+                ]
+            )
+        )
+        return 0
+    for result in results:
+        shares = ", ".join(f"{d}: {p:.3f}" for d, p in result["probabilities"].items())
+        print(f"{result['photo']}: {result['digit']} ({shares})")
+    return 0
 
 
 # -- download ------------------------------------------------------------------------

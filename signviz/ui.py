@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -263,6 +264,73 @@ def trained_models(task: data.Task) -> list[TrainedModel]:
     key = task_key(task)
     models = st.session_state.get("trained_models", {})
     return [record for (record_task, _), record in models.items() if record_task == key]
+
+
+def download_buttons(record: TrainedModel | None) -> None:
+    """Buttons to take a settled model home: the model (``.npz``; a Keras network as
+    ``.keras``) and its cost history (``.csv``). The files are made only when clicked.
+    Nothing while no model is settled; a note for a diverged one."""
+    from signviz import export
+
+    if record is None or not hasattr(record.model, "n_iter_"):
+        return
+    if getattr(record.model, "diverged_", False):
+        st.caption("This run diverged: its weights are not worth saving.")
+        return
+    stem = f"signviz-{record.kind}-{'-'.join(map(str, record.task.digits))}"
+    if record.kind == "keras":
+        model_file, suffix = partial(export.keras_file, record.model), ".keras"
+    else:
+        model_file, suffix = partial(export.save_model, record.model, record.task), ".npz"
+    model_column, costs_column = st.columns(2)
+    model_column.download_button(
+        f"Download the model ({suffix})", data=model_file, file_name=stem + suffix,
+        mime="application/octet-stream", on_click="ignore", icon="💾",
+        key=f"download-model-{record.kind}",
+    )  # fmt: skip
+    costs_column.download_button(
+        "Download the cost history (.csv)",
+        data=partial(export.cost_history_csv, list(getattr(record.model, "cost_history_", []))),
+        file_name=stem + "-costs.csv", mime="text/csv", on_click="ignore", icon="📉",
+        key=f"download-costs-{record.kind}",
+    )  # fmt: skip
+
+
+def explanation_maps(records: list[TrainedModel], image: np.ndarray, label_names, key: str):
+    """Each model's explanation map of one image (see `signviz.explain.explanation`).
+
+    Parameters
+    ----------
+    records : list of TrainedModel
+        Trained models.
+    image : array of shape (height, width)
+        The image, pixel values in [0, 1], as the models see it.
+    label_names : (str, str)
+        What labels 0 and 1 stand for.
+    key : str
+        Prefix of the charts' keys, one per page.
+    """
+    from signviz import diagnose, explain, figures
+
+    x = np.asarray(image, dtype=float).reshape(-1)
+    for record in records:
+        values, kind = explain.explanation(record.model, x)
+        z = float(record.model.decision_function(x[None, :])[0])
+        st.plotly_chart(
+            figures.explanation_map(
+                image, values, kind=kind, label_names=label_names,
+                title=f"{record.title}: z = {z:.3g}",
+            ),
+            key=f"{key}-explanation-{record.kind}",
+        )  # fmt: skip
+        if kind == explain.CONTRIBUTION:
+            bias = float(np.ravel(record.model.intercept_)[0])
+            st.caption(
+                f"The pixels add up to {values.sum():.3g} and the bias is {bias:.3g}: "
+                f"z = {values.sum() + bias:.3g}."
+            )
+        elif (blank := diagnose.blank_explanation(record.model, x, values)) is not None:
+            st.caption(blank.message())
 
 
 # -- live training -------------------------------------------------------------------

@@ -305,7 +305,7 @@ def test_the_introduction_chapter_has_the_tutorials_introduction(real_data):
 def test_the_start_page_links_the_introduction():
     app = open_app("start")
     links = [link.proto.page for link in app.get("page_link")]
-    assert links[0] == "introduction" and len(links) == 9
+    assert links[0] == "introduction" and len(links) == 10
     promise = 'every chapter from 1 to 7 has an expander, "The\ntutorial\'s names"'
     assert any(promise in block.value for block in app.markdown)
     chapters = Path(__file__).resolve().parents[1] / "chapters"

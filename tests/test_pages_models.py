@@ -39,7 +39,7 @@ def points(spec) -> int:
 
 def test_start_page_links_every_chapter(app):
     links = [link.proto.page for link in app.get("page_link")]
-    assert len(links) == 9
+    assert len(links) == 10
     assert "**0** (label 0) against **1** (label 1)" in app.markdown[0].value
     assert "348 training images" in app.markdown[0].value
 

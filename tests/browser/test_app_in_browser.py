@@ -160,7 +160,7 @@ def test_every_chapter_loads_cleanly(page):
     page.get_by_role("heading", name="Deep learning, one hand sign at a time").wait_for()
     links = page.locator('[data-testid="stSidebarNavLink"]')
     titles = [links.nth(index).inner_text().strip() for index in range(links.count())]
-    assert len(titles) == 10
+    assert len(titles) == 11
     for index, title in enumerate(titles):
         page.locator('[data-testid="stSidebarNavLink"]').nth(index).click()
         page.locator("h1").first.wait_for()
