@@ -127,13 +127,11 @@ sklearn_record = ui.remember_model(
     "sklearn", "scikit-learn LogisticRegression", reference.model, task
 )
 sklearn_record.seconds = reference.seconds
+shown = ui.scikit_learn_view(task)  # the same for every learner: built once per task
 columns = st.columns(3)
-columns[0].metric("Train accuracy", f"{reference.model.score(task.x_train, task.y_train):.2%}")
-columns[1].metric("Test accuracy", f"{reference.model.score(task.x_test, task.y_test):.2%}")
+columns[0].metric("Train accuracy", f"{shown.train_accuracy:.2%}")
+columns[1].metric("Test accuracy", f"{shown.test_accuracy:.2%}")
 columns[2].metric("Fitting time", f"{reference.seconds:.2f} s")
 if not reference.converged:
     st.caption("Its solver stopped at the 150-iteration limit, slightly short of its optimum.")
-st.plotly_chart(
-    figures.weight_heatmap(reference.model.coef_, task.image_shape, "scikit-learn's weights"),
-    key="sklearn-weights",
-)
+st.plotly_chart(shown.weights_figure, key="sklearn-weights")
