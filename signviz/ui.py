@@ -465,9 +465,9 @@ def live_training(
             # The longest recent run, forgotten slowly (a busy moment passes).
             st.session_state[took_key] = max(took, 0.75 * st.session_state.get(took_key, 0.0))
         if every is not None and redraw_every(st.session_state[took_key]) > 1.25 * every:
-            # This fragment ran for nearly its whole interval (a crowded server): the next
-            # timer could interrupt each run before it draws. The page runs again, and
-            # its fragment gets a longer interval.
+            # This fragment ran for most of its interval (a crowded server): its redraws
+            # would follow each other with no pause. The page runs again, and its
+            # fragment gets a longer interval.
             st.rerun()
 
     def _view() -> None:
@@ -535,9 +535,12 @@ def redraw_every(took: float) -> float:
     """Seconds between two redraws of a live fragment whose recent runs took ``took`` s.
 
     `signviz.trainer.redraw_seconds`, but at least `REDRAW_MARGIN` times ``took`` (up to
-    `MAX_GUARDED_REDRAW_SECONDS`): a fragment's timer that fires while the fragment is
-    still running interrupts that run, and on a server so busy that every run outlasts
-    the interval, the page would never redraw at all.
+    `MAX_GUARDED_REDRAW_SECONDS`). A fragment slower than its interval was reported to
+    never draw (its timer interrupting each run). Streamlit 1.67 no longer interrupts a
+    fragment for its own timer (``_fragment_run_should_not_preempt_script`` in its
+    script requests): it queues one more run right after. Either way such a page
+    redraws back to back, taking a core's share for one learner; with this margin a
+    redraw always has time to finish, and the server rests between two.
     """
     return max(redraw_seconds(), min(MAX_GUARDED_REDRAW_SECONDS, REDRAW_MARGIN * took))
 
