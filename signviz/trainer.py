@@ -56,8 +56,8 @@ REDRAW_SECONDS = 0.2
 #: The longest wait between two redraws however crowded the server: a 3-second run
 #: still shows its cost falling in three steps.
 MAX_REDRAW_SECONDS = 1.0
-#: A paced run whose computing takes less than this share of its time gives its core
-#: back (see `CoreLimiter.lend`), once it has run for `LIGHT_AFTER_SECONDS`.
+#: A paced run whose worker thread used less CPU time than this share of its time gives
+#: its core back (see `CoreLimiter.lend`), once it has run for `LIGHT_AFTER_SECONDS`.
 LIGHT_SHARE = 0.25
 LIGHT_AFTER_SECONDS = 0.3
 
@@ -601,15 +601,15 @@ class Trainer:
             per_iteration = self.min_seconds / max(self._planned, 1) if paced else 0.0
             started = last_publish = time.perf_counter()
             resting = 0.0  # time spent on frames and pacing, not training
-            slept = 0.0  # time spent only pacing
+            cpu_started = time.thread_time()  # this thread's CPU time: not the GIL's waits
             light = False
 
             def after_each() -> bool:
-                nonlocal last_publish, resting, slept, light
+                nonlocal last_publish, resting, light
                 paused_at = time.perf_counter()
                 elapsed = paused_at - started
                 if per_iteration and not light and elapsed >= LIGHT_AFTER_SECONDS:
-                    light = (elapsed - slept) < LIGHT_SHARE * elapsed
+                    light = time.thread_time() - cpu_started < LIGHT_SHARE * elapsed
                     if light:  # mostly pacing: another run may have the core
                         self.limiter.lend(ticket)
                 if not model.cost_history_is_exact or self._history.due(model.n_iter_):
@@ -627,11 +627,9 @@ class Trainer:
                 stop = self._interrupt.is_set() or not self._alive()
                 if per_iteration and not stop:
                     target = started + (model.n_iter_ - first) * per_iteration
-                    pacing_from = time.perf_counter()
                     while not stop and time.perf_counter() < target:
                         time.sleep(min(0.02, target - time.perf_counter()))
                         stop = self._interrupt.is_set()
-                    slept += time.perf_counter() - pacing_from
                 resting += time.perf_counter() - paused_at
                 return stop
 
