@@ -211,7 +211,7 @@ def test_the_cap_queues_trainings_and_gives_their_place(toy):
     first = make_trainer(toy, limiter=limiter)  # unpaced: it keeps its core until paused
     second = make_trainer(toy, limiter=limiter)
     third = make_trainer(toy, limiter=limiter)
-    first.train(slow_model(), 1000)
+    first.train(slow_model(), 10**6)  # seconds of computing: paused long before its end
     deadline = time.monotonic() + 30
     while first.snapshot.state != "running" and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -234,7 +234,7 @@ def test_pausing_a_queued_training_leaves_the_line(toy):
     limiter = CoreLimiter(1)
     first = make_trainer(toy, limiter=limiter)  # unpaced: it keeps its core until paused
     second = make_trainer(toy, limiter=limiter)
-    first.train(slow_model(), 1000)
+    first.train(slow_model(), 10**6)  # seconds of computing: paused long before its end
     deadline = time.monotonic() + 30
     while first.snapshot.state != "running" and time.monotonic() < deadline:
         time.sleep(0.01)
