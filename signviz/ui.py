@@ -33,7 +33,7 @@ from signviz.trainer import Frame, Snapshot, Trainer, redraw_seconds
 
 #: A live page's redraws come at least this many times the fragment's own longest
 #: recent run apart (see `live_training`).
-REDRAW_MARGIN = 2.0
+REDRAW_MARGIN = 1.5
 #: ... but never more than this many seconds apart.
 MAX_GUARDED_REDRAW_SECONDS = 5.0
 
