@@ -43,8 +43,10 @@ class Chapter:
     final_chart_key: str
 
 
-LOGISTIC = Chapter("logistic_regression", "logreg_train", "logreg-cost-final")
-TWO_LAYER = Chapter("two_layer_network", "two_layer_train", "two-layer-cost-final")
+# The final chart is one a chapter draws only once its (paced) training has ended: the
+# test predictions of logistic regression, the interactive heatmaps of the hidden units.
+LOGISTIC = Chapter("logistic_regression", "logreg_train", "logreg-predictions")
+TWO_LAYER = Chapter("two_layer_network", "two_layer_train", "two-layer-units")
 
 
 @dataclass

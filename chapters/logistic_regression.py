@@ -153,9 +153,10 @@ sklearn_record = ui.remember_model(
     "sklearn", "scikit-learn LogisticRegression", reference.model, task
 )
 sklearn_record.seconds = reference.seconds
+shown = ui.scikit_learn_view(task)  # the same for every learner: built once per task
 columns = st.columns(3)
-columns[0].metric("Train accuracy", f"{reference.model.score(task.x_train, task.y_train):.2%}")
-columns[1].metric("Test accuracy", f"{reference.model.score(task.x_test, task.y_test):.2%}")
+columns[0].metric("Train accuracy", f"{shown.train_accuracy:.2%}")
+columns[1].metric("Test accuracy", f"{shown.test_accuracy:.2%}")
 columns[2].metric("Fitting time", f"{reference.seconds:.2f} s")
 solver_iterations, limit = int(np.max(reference.model.n_iter_)), reference.model.max_iter
 if reference.converged:
@@ -169,10 +170,7 @@ else:
         f"Its solver used all {limit} iterations it was allowed and stopped before meeting its "
         "stopping tolerance: its weights are close to its optimum, not at it."
     )
-st.plotly_chart(
-    figures.weight_heatmap(reference.model.coef_, task.image_shape, "scikit-learn's weights"),
-    key="sklearn-weights",
-)
+st.plotly_chart(shown.weights_figure, key="sklearn-weights")
 
 st.markdown(texts.load("logistic_summary", n_test=task.n_test))
 with st.expander("The tutorial's names"):

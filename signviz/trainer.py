@@ -25,7 +25,11 @@ run ends with the last finite cost, at ``diverged_at``.)
 
 Resources: a `CoreLimiter` shared by the whole server lets at most ``capacity`` runs
 train at once (default: twice the cores); the others wait in line, and their snapshot
-says ``state == "queued"`` with their ``place``. A worker whose session has ended
+says ``state == "queued"`` with their ``place``. A paced run that turns out to spend
+most of its time waiting for its pace (the tutorial's logistic regression computes for
+a few hundredths of a second in its three) gives its core back and goes on as a "light"
+run: a room of learners pressing Train together then never waits in line behind runs
+that are only pacing themselves. A worker whose session has ended
 (``is_alive()`` false for ``grace`` seconds) stops, and lets go of its model and history.
 """
 
@@ -49,6 +53,13 @@ ACTIVE_STATES = (QUEUED, RUNNING)
 #: Seconds between two redraws of a page while its training runs: five a second, so
 #: that a browser shows at least four even when a redraw takes its share of the time.
 REDRAW_SECONDS = 0.2
+#: The longest wait between two redraws however crowded the server: a 3-second run
+#: still shows its cost falling in three steps.
+MAX_REDRAW_SECONDS = 1.0
+#: A paced run whose worker thread used less CPU time than this share of its time gives
+#: its core back (see `CoreLimiter.lend`), once it has run for `LIGHT_AFTER_SECONDS`.
+LIGHT_SHARE = 0.25
+LIGHT_AFTER_SECONDS = 0.3
 
 
 def _frozen(array, dtype=np.float32) -> np.ndarray:
@@ -179,6 +190,7 @@ class CoreLimiter:
         self.capacity = int(capacity)
         self._condition = threading.Condition()
         self._running: set[int] = set()
+        self._light: set[int] = set()
         self._line: list[int] = []
 
     def acquire(
@@ -213,9 +225,21 @@ class CoreLimiter:
                     self._line.remove(ticket)
                 self._condition.notify_all()
 
+    def lend(self, ticket: int) -> None:
+        """Give back the core of a run that keeps running, but mostly waits (a light run).
+
+        It no longer counts in `running` (the next in line may start), still in `training`.
+        """
+        with self._condition:
+            if ticket in self._running:
+                self._running.discard(ticket)
+                self._light.add(ticket)
+            self._condition.notify_all()
+
     def release(self, ticket: int) -> None:
         with self._condition:
             self._running.discard(ticket)
+            self._light.discard(ticket)
             self._condition.notify_all()
 
     @property
@@ -223,6 +247,12 @@ class CoreLimiter:
         """Trainings holding a core now."""
         with self._condition:
             return len(self._running)
+
+    @property
+    def training(self) -> int:
+        """Trainings under way now: those holding a core and the light ones."""
+        with self._condition:
+            return len(self._running) + len(self._light)
 
     @property
     def waiting(self) -> int:
@@ -233,16 +263,19 @@ class CoreLimiter:
 
 def redraw_seconds(limiter: CoreLimiter | None = None) -> float:
     """Seconds between two redraws of a live page: `REDRAW_SECONDS`, stretched when more
-    trainings run at once than the machine has cores.
+    trainings are under way at once than the machine has cores, up to
+    `MAX_REDRAW_SECONDS`.
 
     Each redraw costs the learner's browser more than the server (Chromium re-renders
     every element the fragment sends), and on a shared machine browsers and trainings
     compete for the same cores: four sessions on two cores then redraw half as often,
-    and every training ends sooner. Alone, a page redraws five times a second.
+    and every training ends sooner. Light runs count too: in a classroom, thirty pages
+    redrawing five times a second would cost the server more than their trainings.
+    Alone, a page redraws five times a second.
     """
     limiter = limiter if limiter is not None else server_limiter()
-    crowd = limiter.running / (os.cpu_count() or 1)
-    return REDRAW_SECONDS * max(1.0, crowd)
+    crowd = limiter.training / (os.cpu_count() or 1)
+    return min(MAX_REDRAW_SECONDS, REDRAW_SECONDS * max(1.0, crowd))
 
 
 _SERVER_LIMITER: CoreLimiter | None = None
@@ -568,10 +601,17 @@ class Trainer:
             per_iteration = self.min_seconds / max(self._planned, 1) if paced else 0.0
             started = last_publish = time.perf_counter()
             resting = 0.0  # time spent on frames and pacing, not training
+            cpu_started = time.thread_time()  # this thread's CPU time: not the GIL's waits
+            light = False
 
             def after_each() -> bool:
-                nonlocal last_publish, resting
+                nonlocal last_publish, resting, light
                 paused_at = time.perf_counter()
+                elapsed = paused_at - started
+                if per_iteration and not light and elapsed >= LIGHT_AFTER_SECONDS:
+                    light = time.thread_time() - cpu_started < LIGHT_SHARE * elapsed
+                    if light:  # mostly pacing: another run may have the core
+                        self.limiter.lend(ticket)
                 if not model.cost_history_is_exact or self._history.due(model.n_iter_):
                     frame = self._frame()
                     if not model.cost_history_is_exact:

@@ -369,6 +369,7 @@ def test_the_buttons_follow_the_training(app, page, prefix, iterations_key, long
     app.button(key=f"{prefix}_train").click().run()  # paced: a few seconds at least
     running = button_states(app, prefix)
     assert trainer(app, page_kind(page)).active
+    assert app.session_state[f"{prefix}_redraw_took"] > 0  # the live part timed its run
     assert running == {
         "train": True, "pause": True, "continue": False,
         "step_1": False, "step_10": False, "reset": True,

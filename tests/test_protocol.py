@@ -9,12 +9,21 @@ logistic-regression chapter. Timings are checked for order and known minimums on
 
 import asyncio
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from benchmarks.protocol import Learner, health_latencies, loopback_url
 from benchmarks.server import PROJECT
 from signviz.serving import AppServer
+
+
+def run(coroutine):
+    """``asyncio.run`` in a thread of its own: when the browser tests ran first in this
+    process, Playwright's event loop is still running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 TINY_APP = textwrap.dedent(
     """
@@ -80,7 +89,7 @@ def test_five_charts_arrive_in_order_and_at_their_pace(tiny_server):
             await learner.wait_for(key_is("chart-4"), again)
             return learner, opened, pressed, charts, first_drawing
 
-    learner, opened, pressed, charts, first_drawing = asyncio.run(scenario())
+    learner, opened, pressed, charts, first_drawing = run(scenario())
     assert learner.errors == []
     assert learner.connected_at < opened < pressed < charts[0]
     assert charts == sorted(charts)
@@ -100,7 +109,7 @@ def test_an_exception_in_the_script_is_an_error(tiny_server):
             await learner.wait_for(lambda arrival: arrival.kind == "exception", pressed)
             return learner
 
-    learner = asyncio.run(scenario())
+    learner = run(scenario())
     assert learner.errors == ["the script raised ValueError: a failure on purpose"]
     assert learner.received["new_session"] == 2 and learner.received["script_finished"] >= 1
 
@@ -121,7 +130,7 @@ def test_a_fragment_timer_reruns_the_fragment(tiny_server):
         before, _, number = arrival.element_id.rpartition("-tick-")
         return int(number) if before and number.isdigit() else 0
 
-    learner, pressed, third = asyncio.run(scenario())
+    learner, pressed, third = run(scenario())
     assert learner.errors == []
     # The press's run drew tick 1; the fragment's next runs were asked for by the
     # learner's timer, 0.2 s apart.
@@ -137,7 +146,7 @@ def test_health_is_polled_until_told_to_stop(tiny_server):
         stop.set()
         return await polling
 
-    latencies, failures = asyncio.run(scenario())
+    latencies, failures = run(scenario())
     assert failures == 0 and len(latencies) >= 2 and all(latency > 0 for latency in latencies)
 
 
@@ -154,7 +163,7 @@ def test_a_learner_trains_logistic_regression_in_the_app(real_dataset):
             return learner, opened, pressed, first_chart, final
 
     with AppServer("app.py", cwd=PROJECT) as server:
-        learner, opened, pressed, first_chart, final = asyncio.run(scenario(server.url))
+        learner, opened, pressed, first_chart, final = run(scenario(server.url))
     assert learner.errors == []
     assert learner.connected_at < opened < pressed < first_chart <= final
     # The chapter was the one asked for: its Train button and scikit-learn's weights.

@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 from signviz.models import LogisticRegressionGD, TwoLayerNetwork
-from signviz.trainer import REDRAW_SECONDS, CoreLimiter, Trainer, live_workers, redraw_seconds
+from signviz.trainer import (
+    MAX_REDRAW_SECONDS,
+    REDRAW_SECONDS,
+    CoreLimiter,
+    Trainer,
+    live_workers,
+    redraw_seconds,
+)
 
 
 @pytest.fixture
@@ -201,10 +208,10 @@ def test_an_ended_session_stops_the_worker(toy):
 
 def test_the_cap_queues_trainings_and_gives_their_place(toy):
     limiter = CoreLimiter(1)
-    first = make_trainer(toy, limiter=limiter, min_seconds=100.0)
+    first = make_trainer(toy, limiter=limiter)  # unpaced: it keeps its core until paused
     second = make_trainer(toy, limiter=limiter)
     third = make_trainer(toy, limiter=limiter)
-    first.train(slow_model(), 1000)
+    first.train(slow_model(), 10**6)  # seconds of computing: paused long before its end
     deadline = time.monotonic() + 30
     while first.snapshot.state != "running" and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -225,9 +232,9 @@ def test_the_cap_queues_trainings_and_gives_their_place(toy):
 
 def test_pausing_a_queued_training_leaves_the_line(toy):
     limiter = CoreLimiter(1)
-    first = make_trainer(toy, limiter=limiter, min_seconds=100.0)
+    first = make_trainer(toy, limiter=limiter)  # unpaced: it keeps its core until paused
     second = make_trainer(toy, limiter=limiter)
-    first.train(slow_model(), 1000)
+    first.train(slow_model(), 10**6)  # seconds of computing: paused long before its end
     deadline = time.monotonic() + 30
     while first.snapshot.state != "running" and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -281,3 +288,45 @@ def test_redraws_slow_down_when_trainings_outnumber_the_cores(monkeypatch):
     for ticket in range(4):
         limiter.acquire(ticket, keep_waiting=lambda: True)
     assert redraw_seconds(limiter) == 2 * REDRAW_SECONDS  # four trainings on two cores
+    limiter.lend(0)  # a light run still counts: its page redraws as often
+    assert limiter.running == 3 and limiter.training == 4
+    assert redraw_seconds(limiter) == 2 * REDRAW_SECONDS
+    for ticket in range(4, 8):
+        limiter.acquire(ticket, keep_waiting=lambda: True)
+    limiter.lend(4)
+    for ticket in range(8, 30):  # light runs are admitted even with every core taken
+        limiter.acquire(ticket, keep_waiting=lambda: True)
+        limiter.lend(ticket)
+    assert limiter.running == 6 and limiter.training == 30
+    assert redraw_seconds(limiter) == MAX_REDRAW_SECONDS  # a room: at most a second apart
+
+
+def test_a_light_run_gives_its_core_back_and_still_counts():
+    limiter = CoreLimiter(1)
+    assert limiter.acquire(1, keep_waiting=lambda: True)
+    assert not limiter.acquire(2, keep_waiting=lambda: False)  # full: no waiting allowed
+    limiter.lend(1)
+    assert (limiter.running, limiter.training) == (0, 1)
+    assert limiter.acquire(2, keep_waiting=lambda: False)
+    limiter.release(1)
+    limiter.release(2)
+    assert (limiter.running, limiter.training, limiter.waiting) == (0, 0, 0)
+
+
+def test_a_paced_run_that_mostly_waits_lets_the_next_one_train(toy):
+    limiter = CoreLimiter(1)
+    paced = make_trainer(toy, limiter=limiter, min_seconds=100.0)  # 1000 iterations in 100 s
+    paced.train(slow_model(), 1000)
+    deadline = time.monotonic() + 30
+    while paced.snapshot.state != "running" and time.monotonic() < deadline:
+        time.sleep(0.02)
+    while limiter.running == 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert paced.snapshot.state == "running"  # still training, without holding the core
+    assert (limiter.running, limiter.training) == (0, 1)
+    other = make_trainer(toy, limiter=limiter)
+    other.train(LogisticRegressionGD(learning_rate=0.5), 5)
+    assert other.wait(30) and other.snapshot.iteration == 5
+    assert paced.snapshot.state == "running"
+    paced.pause()
+    assert paced.wait(30) and limiter.training == 0

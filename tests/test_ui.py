@@ -33,3 +33,42 @@ def test_the_app_trains_on_float32_tasks(real_dataset):
     task = ui._make_task(real_dataset, ("real",), 0, 1, 0.15, 42)
     assert task.x_train.dtype == np.float32
     assert task.x_train.shape == (348, 4096)
+
+
+def test_a_live_fragment_redraws_slower_than_its_own_runs_take(monkeypatch):
+    from signviz import trainer
+
+    monkeypatch.setattr(trainer, "_SERVER_LIMITER", trainer.CoreLimiter(4))
+    assert ui.redraw_every(0.0) == trainer.REDRAW_SECONDS  # alone and quick: five a second
+    assert ui.redraw_every(0.05) == trainer.REDRAW_SECONDS
+    # A run of 0.3 s would be interrupted by a 0.2 s timer: the interval leaves it room.
+    assert ui.redraw_every(0.3) == pytest.approx(ui.REDRAW_MARGIN * 0.3)
+    assert ui.redraw_every(0.3) > 0.3
+    assert ui.redraw_every(60.0) == ui.MAX_GUARDED_REDRAW_SECONDS  # still redraws, rarely
+
+
+def test_scikit_learns_view_is_built_once_per_task(real_dataset):
+    task = ui._make_task(real_dataset, ("real",), 0, 1, 0.15, 42)
+    shown = ui.scikit_learn_view(task)
+    model = ui.scikit_learn_logistic(task).model
+    assert shown.train_accuracy == model.score(task.x_train, task.y_train)
+    assert shown.test_accuracy == model.score(task.x_test, task.y_test)
+    np.testing.assert_allclose(
+        np.asarray(shown.weights_figure.data[0].z).reshape(-1), model.coef_[0], rtol=1e-6
+    )
+    assert ui.scikit_learn_view(task) is shown  # every learner of the task: the same one
+    other = ui._make_task(real_dataset, ("real",), 2, 3, 0.15, 42)
+    assert ui.scikit_learn_view(other) is not shown
+
+
+def test_the_prediction_grid_is_shared_by_equal_models_only(real_dataset):
+    task = ui._make_task(real_dataset, ("real",), 0, 1, 0.15, 42)
+    key = ui.task_key(task)
+    probabilities = np.linspace(0, 1, task.n_test).astype(np.float32)
+    grid = ui._prediction_grid(task, key, probabilities)
+    assert ui._prediction_grid(task, key, probabilities.copy()) is grid  # same answers
+    changed = probabilities.copy()
+    changed[0] = 0.9  # another model: image 0 now answered differently
+    other = ui._prediction_grid(task, key, changed)
+    assert other is not grid
+    assert other.layout.annotations[0].text == "0.90" and grid.layout.annotations[0].text == "0.00"
