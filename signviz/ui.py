@@ -530,8 +530,13 @@ def live_training(
             _view()
         finally:
             took = time.perf_counter() - started
-            # The longest recent run, forgotten slowly (a busy moment passes).
-            st.session_state[took_key] = max(took, 0.75 * st.session_state.get(took_key, 0.0))
+            if every is None:
+                # Not a redraw: this run may have carried out a command (building a Keras
+                # model takes seconds), which says nothing about how long a redraw takes.
+                st.session_state.pop(took_key, None)
+            else:
+                # The longest recent redraw, forgotten slowly (a busy moment passes).
+                st.session_state[took_key] = max(took, 0.75 * st.session_state.get(took_key, 0.0))
         if every is not None and redraw_every(st.session_state[took_key]) > 1.25 * every:
             # This fragment ran for most of its interval (a crowded server): its redraws
             # would follow each other with no pause. The page runs again, and its
