@@ -91,12 +91,9 @@ def hidden_forward_latex(activation: str) -> str:
     str
         LaTeX for ``st.latex``.
     """
-    if activation not in ACTIVATION_SYMBOLS:
-        choices = ", ".join(sorted(ACTIVATION_SYMBOLS))
-        raise ValueError(f"Unknown activation {activation!r}: choose one of {choices}.")
     return (
         r"Z^{[1]} = W^{[1]} X + b^{[1]} \qquad A^{[1]} = "
-        + ACTIVATION_SYMBOLS[activation]
+        + _for_activation(ACTIVATION_SYMBOLS, activation)
         + r"\big(Z^{[1]}\big)"
     )
 
@@ -113,13 +110,16 @@ def hidden_backward_latex(activation: str) -> str:
     str
         LaTeX for ``st.latex``.
     """
-    try:
-        derivative = ACTIVATION_DERIVATIVES[activation]
-    except KeyError:
-        choices = ", ".join(sorted(ACTIVATION_DERIVATIVES))
-        raise ValueError(f"Unknown activation {activation!r}: choose one of {choices}.") from None
     return (
         r"dZ^{[2]} = A^{[2]} - Y \qquad dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \Big("
-        + derivative
+        + _for_activation(ACTIVATION_DERIVATIVES, activation)
         + r"\Big) \qquad dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}"
     )
+
+
+def _for_activation(table: dict[str, str], activation: str) -> str:
+    """``table[activation]``, or a ValueError that lists the activations there are."""
+    if activation not in table:
+        choices = ", ".join(sorted(table))
+        raise ValueError(f"Unknown activation {activation!r}: choose one of {choices}.")
+    return table[activation]
