@@ -36,6 +36,7 @@ that are only pacing themselves. A worker whose session has ended
 from __future__ import annotations
 
 import copy
+import logging
 import math
 import os
 import threading
@@ -50,6 +51,8 @@ EMPTY, QUEUED, RUNNING, PAUSED, DONE, DIVERGED, FAILED, ENDED = (
     "empty", "queued", "running", "paused", "done", "diverged", "failed", "ended",
 )  # fmt: skip
 ACTIVE_STATES = (QUEUED, RUNNING)
+
+logger = logging.getLogger(__name__)
 #: Seconds between two redraws of a page while its training runs: five a second, so
 #: that a browser shows at least four even when a redraw takes its share of the time.
 REDRAW_SECONDS = 0.2
@@ -500,11 +503,13 @@ class Trainer:
                     if not self._pending:
                         self._interrupt.clear()
                 if not self._alive():
+                    logger.info("%s: its session ended, the worker stops", self.name)
                     self._end()
                     return
                 try:
                     self._handle(command)
                 except Exception as error:  # shown by the page, never lost in the thread
+                    logger.exception("%s: the command %r failed", self.name, command[0])
                     self._publish(FAILED, message=f"{type(error).__name__}: {error}")
                 if self._ended:
                     return

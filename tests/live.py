@@ -10,6 +10,10 @@ def finish(app: AppTest) -> AppTest:
     trainers = app.session_state["trainers"] if "trainers" in app.session_state else {}
     for trainer in trainers.values():
         assert trainer.wait(TIMEOUT), "a training did not finish"
+        snapshot = trainer.snapshot
+        # A run that failed in its thread, or a worker that believed its session gone,
+        # would leave a half-trained model on the page: say so here, with the reason.
+        assert snapshot.state not in ("failed", "ended"), (trainer.name, snapshot.message)
     app.run()
     assert not app.exception
     return app
