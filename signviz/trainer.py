@@ -264,6 +264,21 @@ class CoreLimiter:
             return len(self._line)
 
 
+def wait_until(target: float, interrupt: threading.Event) -> bool:
+    """Wait until ``time.perf_counter()`` reaches ``target``, or ``interrupt`` is set.
+
+    Returns whether the wait was interrupted. The clock is read once per wait, so the
+    time left is never negative by the time it is used (a thread preempted between two
+    readings would otherwise ask for a negative sleep: ``ValueError``).
+    """
+    while True:
+        left = target - time.perf_counter()
+        if left <= 0:
+            return interrupt.is_set()
+        if interrupt.wait(left):
+            return True
+
+
 def redraw_seconds(limiter: CoreLimiter | None = None) -> float:
     """Seconds between two redraws of a live page: `REDRAW_SECONDS`, stretched when more
     trainings are under way at once than the machine has cores, up to
@@ -632,9 +647,7 @@ class Trainer:
                 stop = self._interrupt.is_set() or not self._alive()
                 if per_iteration and not stop:
                     target = started + (model.n_iter_ - first) * per_iteration
-                    while not stop and time.perf_counter() < target:
-                        time.sleep(min(0.02, target - time.perf_counter()))
-                        stop = self._interrupt.is_set()
+                    stop = wait_until(target, self._interrupt)
                 resting += time.perf_counter() - paused_at
                 return stop
 

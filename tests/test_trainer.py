@@ -14,6 +14,7 @@ from signviz.trainer import (
     Trainer,
     live_workers,
     redraw_seconds,
+    wait_until,
 )
 
 
@@ -330,3 +331,44 @@ def test_a_paced_run_that_mostly_waits_lets_the_next_one_train(toy):
     assert paced.snapshot.state == "running"
     paced.pause()
     assert paced.wait(30) and limiter.training == 0
+
+
+class _Clock:
+    """A clock that jumps ahead on every reading, as it does for a preempted thread."""
+
+    def __init__(self, readings):
+        self.readings = iter(readings)
+
+    def __call__(self) -> float:
+        return next(self.readings)
+
+
+class _StrictEvent(threading.Event):
+    """An event whose waits are recorded, and refused when negative (like `time.sleep`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.waits: list[float] = []
+
+    def wait(self, timeout=None):
+        if timeout is not None and timeout < 0:
+            raise ValueError("sleep length must be non-negative")
+        self.waits.append(timeout)
+        return self.is_set()
+
+
+def test_pacing_never_waits_a_negative_time(monkeypatch):
+    # The clock passes the target between two readings: a wait computed from a second
+    # reading would be negative (a run on a busy machine once failed that way).
+    monkeypatch.setattr(time, "perf_counter", _Clock([0.0, 0.99, 1.01]))
+    event = _StrictEvent()
+    assert wait_until(1.0, event) is False
+    assert event.waits == [1.0, pytest.approx(0.01)]
+
+
+def test_pacing_stops_at_once_when_interrupted():
+    event = threading.Event()
+    threading.Timer(0.05, event.set).start()
+    started = time.perf_counter()
+    assert wait_until(started + 30, event) is True
+    assert time.perf_counter() - started < 10  # far from the 30 s target
