@@ -263,7 +263,7 @@ def add_app_parser(commands) -> None:
         "win over those settings, e.g. -- --server.runOnSave true while editing.",
     )
     app.add_argument(
-        "--port", type=positive_int, default=8501, metavar="N",
+        "--port", type=port_number, default=8501, metavar="N",
         help="the port to serve on (default: %(default)s)",
     )  # fmt: skip
     app.add_argument(
@@ -276,6 +276,14 @@ def add_app_parser(commands) -> None:
         help="more options for streamlit run, after -- (default: none)",
     )  # fmt: skip
     app.set_defaults(run=run_app)
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535."""
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {text!r}")
+    return value
 
 
 def app_command(arguments) -> list[str]:
