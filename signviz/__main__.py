@@ -11,8 +11,9 @@ Bad input never ends in a traceback: an unusable argument, dataset or setting ex
 with status 2 and one line saying what is wrong; Ctrl-C exits with status 130 and one
 line (``train`` first reports what it trained so far).
 
-The parser imports nothing heavy: numpy, scikit-learn and TensorFlow wait until a
-command runs, so ``--help`` answers at once.
+Building the parser imports nothing heavy, so ``--help`` answers at once: scikit-learn
+and TensorFlow wait until a command runs, and numpy until a command's choices that come
+from the core (`LazyChoices`) are checked or shown.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ DESCRIPTION = (
     "start the app, run the tutorial, train, predict, sweep."
 )
 
-#: Shown at the end of ``train --help``; tests/test_cli.py parses every one.
+#: Shown at the end of ``train --help``; tests/test_package.py parses every one.
 TRAIN_EXAMPLES = """\
 examples:
   {prog} train logreg
@@ -146,7 +147,13 @@ def one_line(message: str) -> str:
 
 
 def build_parser(prog: str = "signviz") -> argparse.ArgumentParser:
-    """The whole command line; ``prog`` names it in usage lines and examples."""
+    """The whole command line.
+
+    Parameters
+    ----------
+    prog : str, default "signviz"
+        The program's name in usage lines and in the examples of ``train --help``.
+    """
     parser = _Parser(prog=prog, description=DESCRIPTION)
     commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
 
@@ -292,6 +299,17 @@ def app_command(arguments) -> list[str]:
     The settings of the app's ``.streamlit/config.toml`` are given as flags, so they
     hold wherever the command runs (Streamlit reads that file only from the current
     folder); the options typed after ``--`` come last and win.
+
+    Parameters
+    ----------
+    arguments : argparse.Namespace
+        The parsed ``app`` command: ``port``, ``address``, ``headless``,
+        ``streamlit_options``.
+
+    Returns
+    -------
+    list of str
+        The program (this Python) and its arguments.
     """
     import tomllib
 
