@@ -154,7 +154,10 @@ def build_parser(prog: str = "signviz") -> argparse.ArgumentParser:
     prog : str, default "signviz"
         The program's name in usage lines and in the examples of ``train --help``.
     """
+    from signviz import __version__
+
     parser = _Parser(prog=prog, description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
 
     add_app_parser(commands)

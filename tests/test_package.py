@@ -192,6 +192,13 @@ def test_the_readmes_commands_parse():
         assert callable(arguments.run), words
 
 
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["--version"], prog="signviz")
+    assert exit.value.code == 0
+    assert capsys.readouterr().out == f"signviz {signviz.__version__}\n"
+
+
 def test_prog_follows_how_the_command_line_was_started(tmp_path):
     assert invoked_as(str(PROJECT / "signviz" / "__main__.py")) == "python -m signviz"
     assert invoked_as("/home/me/.local/bin/signviz") == "signviz"
