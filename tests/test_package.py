@@ -421,7 +421,7 @@ def test_the_wheel_installs_and_starts_the_app(tmp_path, tiny_data):  # noqa: F8
         env=environment, check=False,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.startswith("usage: signviz [-h] COMMAND")
+    assert completed.stdout.startswith("usage: signviz [-h] [--version] COMMAND")
     check = subprocess.run(
         [bin_dir / "python", "-c",
          "import signviz.texts; print(signviz.__file__); print(signviz.texts.available())"],
