@@ -1,14 +1,19 @@
-"""The command line: ``python -m signviz tutorial | train | predict | sweep | download``.
+"""The command line: ``signviz app | tutorial | train | predict | sweep | download``.
 
-``tutorial`` runs the whole tutorial headless and prints what it prints; ``train``
-trains one model on one task (``--json`` for a machine-readable result, ``--save``
-to keep the model); ``predict`` asks a saved model about photos; ``sweep``
+``app`` starts the Streamlit app (the copy shipped in the package when signviz is
+installed); ``tutorial`` runs the whole tutorial headless and prints what it prints;
+``train`` trains one model on one task (``--json`` for a machine-readable result,
+``--save`` to keep the model); ``predict`` asks a saved model about photos; ``sweep``
 trains a grid of settings in parallel; ``download`` fetches and verifies the dataset
-into the user cache.
+into the user cache. The same commands answer to ``python -m signviz``.
 
 Bad input never ends in a traceback: an unusable argument, dataset or setting exits
 with status 2 and one line saying what is wrong; Ctrl-C exits with status 130 and one
 line (``train`` first reports what it trained so far).
+
+Building the parser imports nothing heavy, so ``--help`` answers at once: scikit-learn
+and TensorFlow wait until a command runs, and numpy until a command's choices that come
+from the core (`LazyChoices`) are checked or shown.
 """
 
 from __future__ import annotations
@@ -20,14 +25,12 @@ import os
 import sys
 import time
 import warnings
-
-import numpy as np
-
-from signviz import data
-from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
-from signviz.models.reference import fit_scikit_learn_logistic
+from collections.abc import Callable, Sequence
 
 MODELS = ("logreg", "sklearn", "two-layer", "deep", "keras")
+
+#: scikit-learn's iterations when --iterations is not given.
+SKLEARN_MAX_ITER = 150
 
 #: Which models each model-specific option applies to.
 OPTION_MODELS = {
@@ -35,6 +38,26 @@ OPTION_MODELS = {
     "hidden_units": ("two-layer",),
     "layers": ("deep", "keras"),
 }
+
+DESCRIPTION = (
+    "Learn deep learning by training models on the Sign Language Digits dataset: "
+    "start the app, run the tutorial, train, predict, sweep."
+)
+
+#: Shown at the end of ``train --help``; tests/test_package.py parses every one.
+TRAIN_EXAMPLES = """\
+examples:
+  {prog} train logreg
+  {prog} train two-layer --digits 3 8 --hidden-units 8 --learning-rate 0.05
+  {prog} train deep --layers 16,8 --epochs 50 --json
+  {prog} train two-layer --hidden-units 8 --save hand.npz
+  {prog} train keras --layers 8,4 --epochs 20 --save hand.keras
+"""
+
+DATA_HELP = (
+    "dataset folder, or a folder with X.npy and Y.npy (default: $SIGNVIZ_DATA_DIR, "
+    "else the copy in the user cache, downloaded the first time)"
+)
 
 
 class UsageError(Exception):
@@ -46,13 +69,49 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+class LazyChoices(Sequence):
+    """Choices that come from a module with heavy imports, read when first needed.
+
+    argparse reads choices to check a value or to write a command's help; until then
+    ``load`` is not called, so parsing ``--help`` imports nothing heavy.
+
+    Parameters
+    ----------
+    load : callable
+        Returns the choices (an iterable of str).
+    """
+
+    def __init__(self, load: Callable[[], object]):
+        self._load = load
+        self._choices: tuple | None = None
+
+    def _get(self) -> tuple:
+        if self._choices is None:
+            self._choices = tuple(self._load())
+        return self._choices
+
+    def __getitem__(self, index):
+        return self._get()[index]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 #: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
 INTERRUPTED = 130
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = build_parser()
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+    prog : str, optional
+        The program's name in usage lines (default: `invoked_as`).
+    """
+    parser = build_parser(prog or invoked_as())
     try:
         arguments = parser.parse_args(argv)
         return arguments.run(arguments)
@@ -67,47 +126,101 @@ def main(argv: list[str] | None = None) -> int:
         return INTERRUPTED
 
 
+def invoked_as(argv0: str | None = None) -> str:
+    """How the user started the command line: ``python -m signviz`` or ``signviz``.
+
+    Parameters
+    ----------
+    argv0 : str, optional
+        The program's path (default: ``sys.argv[0]``).
+    """
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    name = os.path.basename(argv0)
+    if name in ("__main__.py", "-m", "-c", ""):  # python -m signviz (or a test)
+        return "python -m signviz"
+    return os.path.splitext(name)[0]  # the console script: signviz (signviz.exe)
+
+
 def one_line(message: str) -> str:
     """The message with control characters (a newline in a typed value...) escaped."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m signviz", description=__doc__.splitlines()[0])
+def build_parser(prog: str = "signviz") -> argparse.ArgumentParser:
+    """The whole command line.
+
+    Parameters
+    ----------
+    prog : str, default "signviz"
+        The program's name in usage lines and in the examples of ``train --help``.
+    """
+    from signviz import __version__
+
+    parser = _Parser(prog=prog, description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
 
+    add_app_parser(commands)
+
     tutorial = commands.add_parser("tutorial", help="run the whole tutorial and print its results")
-    tutorial.add_argument("--data", metavar="PATH", help="dataset folder (default: see README)")
+    tutorial.add_argument("--data", metavar="PATH", help=DATA_HELP)
     add_label_order(tutorial)
     tutorial.add_argument(
         "--no-keras", action="store_true", help="skip the Keras chapter (no TensorFlow import)"
     )
     tutorial.set_defaults(run=run_tutorial)
 
-    train = commands.add_parser("train", help="train one model and report its accuracy")
-    train.add_argument("model", choices=MODELS, metavar="MODEL", help=" | ".join(MODELS))
-    train.add_argument("--digits", nargs=2, type=int, default=(0, 1), metavar=("A", "B"))
-    train.add_argument("--learning-rate", type=float)
-    train.add_argument(
-        "--iterations", "--epochs", type=int, dest="iterations", help="iterations (or epochs)"
+    train = commands.add_parser(
+        "train",
+        help="train one model and report its accuracy",
+        epilog=TRAIN_EXAMPLES.format(prog=prog),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    train.add_argument("--hidden-units", type=int)
-    train.add_argument("--layers", type=parse_layers, metavar="8,4", help="hidden layer sizes")
+    train.add_argument("model", choices=MODELS, metavar="MODEL", help="%(choices)s")
     train.add_argument(
-        "--seed", type=int, default=42, help="the split's random state and the initialization"
-    )
-    train.add_argument("--test-size", type=float, default=0.15)
-    train.add_argument("--data", metavar="PATH", help="dataset folder (default: see README)")
+        "--digits", nargs=2, type=int, default=(0, 1), metavar=("A", "B"),
+        help="the two digits to tell apart (default: 0 1, the tutorial's)",
+    )  # fmt: skip
+    train.add_argument(
+        "--learning-rate", type=float, metavar="RATE",
+        help="step size of gradient descent (default: the model's own, as in the tutorial)",
+    )  # fmt: skip
+    train.add_argument(
+        "--iterations", "--epochs", type=int, dest="iterations", metavar="N",
+        help="iterations, or epochs for deep and keras (default: the model's own; "
+        f"sklearn: {SKLEARN_MAX_ITER})",
+    )  # fmt: skip
+    train.add_argument(
+        "--hidden-units", type=int, metavar="N",
+        help="hidden units of two-layer (default: the model's own, as in the tutorial)",
+    )  # fmt: skip
+    train.add_argument(
+        "--layers", type=parse_layers, metavar="8,4",
+        help="hidden layer sizes of deep and keras (default: the model's own)",
+    )  # fmt: skip
+    train.add_argument(
+        "--seed", type=int, default=42, metavar="N",
+        help="the split's random state and the initialization (default: %(default)s)",
+    )  # fmt: skip
+    train.add_argument(
+        "--test-size", type=float, default=0.15, metavar="SHARE",
+        help="share of the images kept for testing (default: %(default)s)",
+    )  # fmt: skip
+    train.add_argument("--data", metavar="PATH", help=DATA_HELP)
     add_label_order(train)
     train.add_argument("--json", action="store_true", help="print one JSON object")
     train.add_argument(
-        "--save", metavar="FILE", help="save the trained model (.npz; a Keras network: .keras)"
-    )
+        "--save", metavar="FILE",
+        help="save the trained model to FILE: .npz, or .keras for keras (default: not saved)",
+    )  # fmt: skip
     train.set_defaults(run=run_train)
 
     predict = commands.add_parser("predict", help="ask a saved model which digit photos show")
     predict.add_argument("photos", nargs="+", metavar="PHOTO", help="JPEG or PNG photos")
-    predict.add_argument("--model", required=True, metavar="FILE", help="a model saved as .npz")
+    predict.add_argument(
+        "--model", required=True, metavar="FILE",
+        help="a model saved as .npz by train --save or the app (required)",
+    )  # fmt: skip
     predict.add_argument("--json", action="store_true", help="print a JSON list, one per photo")
     predict.set_defaults(run=run_predict)
 
@@ -118,12 +231,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _label_orders():
+    from signviz import data
+
+    return data.LABEL_ORDERS
+
+
 def add_label_order(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--label-order",
-        choices=tuple(data.LABEL_ORDERS),
-        help=f"digit order of the columns of a Kaggle-style Y.npy (default: "
-        f"{data.LABEL_ORDER_VARIABLE}, else recognized from the counts)",
+        choices=LazyChoices(_label_orders),
+        metavar="ORDER",
+        help="digit order of the columns of a Kaggle-style Y.npy: %(choices)s (default: "
+        "$SIGNVIZ_LABEL_ORDER, else recognized from the counts)",
     )
 
 
@@ -140,10 +260,104 @@ def parse_layers(text: str) -> tuple[int, ...]:
     return sizes
 
 
+# -- app -------------------------------------------------------------------------------
+
+
+def add_app_parser(commands) -> None:
+    """The ``app`` command: ``streamlit run`` on the app, with the project's settings."""
+    app = commands.add_parser(
+        "app",
+        help="start the app (streamlit run) and open it in the browser",
+        description="Start the app with streamlit run, with the settings of its "
+        ".streamlit/config.toml. Options after -- go to streamlit run as they are and "
+        "win over those settings, e.g. -- --server.runOnSave true while editing.",
+    )
+    app.add_argument(
+        "--port", type=port_number, default=8501, metavar="N",
+        help="the port to serve on (default: %(default)s)",
+    )  # fmt: skip
+    app.add_argument(
+        "--address", metavar="HOST",
+        help="the address to serve on (default: Streamlit's, every interface)",
+    )  # fmt: skip
+    app.add_argument("--headless", action="store_true", help="do not open a browser (on a server)")
+    app.add_argument(
+        "streamlit_options", nargs="*", metavar="-- OPTION",
+        help="more options for streamlit run, after -- (default: none)",
+    )  # fmt: skip
+    app.set_defaults(run=run_app)
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535."""
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {text!r}")
+    return value
+
+
+def app_command(arguments) -> list[str]:
+    """The ``streamlit run`` command line that `run_app` executes.
+
+    The settings of the app's ``.streamlit/config.toml`` are given as flags, so they
+    hold wherever the command runs (Streamlit reads that file only from the current
+    folder); the options typed after ``--`` come last and win.
+
+    Parameters
+    ----------
+    arguments : argparse.Namespace
+        The parsed ``app`` command: ``port``, ``address``, ``headless``,
+        ``streamlit_options``.
+
+    Returns
+    -------
+    list of str
+        The program (this Python) and its arguments.
+    """
+    import tomllib
+
+    from signviz.app_files import app_folder
+
+    folder = app_folder()
+    script = folder / "app.py"
+    if not script.is_file():
+        raise UsageError(f"the app is missing from this installation ({script})")
+    command = [sys.executable, "-m", "streamlit", "run", str(script)]
+    config = folder / ".streamlit" / "config.toml"
+    settings = tomllib.loads(config.read_text()) if config.is_file() else {}
+    for section, options in settings.items():
+        for name, value in options.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            command.append(f"--{section}.{name}={text}")
+    command.append(f"--server.port={arguments.port}")
+    if arguments.address is not None:
+        command.append(f"--server.address={arguments.address}")
+    if arguments.headless:
+        command.append("--server.headless=true")
+    return command + list(arguments.streamlit_options)
+
+
+def run_app(arguments) -> int:
+    """Replace this process with ``streamlit run`` (a stop signal then reaches the server)."""
+    import importlib.util
+    import subprocess
+
+    command = app_command(arguments)
+    if importlib.util.find_spec("streamlit") is None:
+        raise UsageError("the app needs Streamlit: pip install streamlit")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execv(command[0], command)
+    return subprocess.call(command)  # Windows: exec would detach from the console
+
+
 # -- train ---------------------------------------------------------------------------
 
 
 def run_train(arguments) -> int:
+    from signviz import data
+
     for option, models in OPTION_MODELS.items():
         if getattr(arguments, option) is not None and arguments.model not in models:
             flag = "--" + option.replace("_", "-")
@@ -240,8 +454,10 @@ def to_json(value) -> str:
     return json.dumps(finite(value), allow_nan=False)
 
 
-def load(arguments, progressbar: bool) -> data.Dataset:
+def load(arguments, progressbar: bool):
     """The dataset the arguments name; its fallback message and notices go to stderr."""
+    from signviz import data
+
     dataset = data.load_dataset(
         arguments.data, progressbar=progressbar, label_order=arguments.label_order
     )
@@ -276,6 +492,8 @@ def make_estimator(arguments):
     if arguments.hidden_units is not None:
         options["hidden_units"] = arguments.hidden_units
     iterations = arguments.iterations
+    from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
+
     if arguments.model == "logreg":
         if iterations is not None:
             options["n_iterations"] = iterations
@@ -284,7 +502,8 @@ def make_estimator(arguments):
         from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression(
-            random_state=arguments.seed, max_iter=150 if iterations is None else iterations
+            random_state=arguments.seed,
+            max_iter=SKLEARN_MAX_ITER if iterations is None else iterations,
         )
     options["random_state"] = arguments.seed
     if arguments.model == "two-layer":
@@ -304,6 +523,10 @@ def make_estimator(arguments):
 
 
 def run_tutorial(arguments) -> int:
+    from signviz import data
+    from signviz.models import LogisticRegressionGD, TwoLayerNetwork
+    from signviz.models.reference import fit_scikit_learn_logistic
+
     dataset = load(arguments, progressbar=True)
     task = data.make_task(dataset, (0, 1))
     shapes = task.tutorial_shapes()
@@ -375,19 +598,24 @@ SWEEP_OPTIONS = {
 
 def add_sweep_parser(commands) -> None:
     """The ``sweep`` command: its options and what runs it."""
-    from signviz.sweep import MODELS as SWEEP_MODELS
-
     sweep = commands.add_parser(
         "sweep", help="train a grid of hyperparameters in parallel and compare them"
     )
     sweep.add_argument(
-        "model", choices=SWEEP_MODELS, metavar="MODEL", help=" | ".join(SWEEP_MODELS)
+        "model", choices=LazyChoices(_sweep_models), metavar="MODEL", help="%(choices)s"
     )
-    sweep.add_argument("--learning-rates", type=number_list(float), metavar="0.001,0.01,0.1")
-    sweep.add_argument("--hidden-units", type=number_list(int), metavar="1,3,8")
     sweep.add_argument(
-        "--seeds", type=number_list(int), metavar="0,1,2", help="seeds of the initial weights"
-    )
+        "--learning-rates", type=number_list(float), metavar="0.001,0.01,0.1",
+        help="learning rates to try (default: not varied)",
+    )  # fmt: skip
+    sweep.add_argument(
+        "--hidden-units", type=number_list(int), metavar="1,3,8",
+        help="hidden units to try, two-layer only (default: not varied)",
+    )  # fmt: skip
+    sweep.add_argument(
+        "--seeds", type=number_list(int), metavar="0,1,2",
+        help="seeds of the initial weights to try (default: not varied)",
+    )  # fmt: skip
     sweep.add_argument(
         "--iterations", "--epochs", type=positive_int, dest="iterations", metavar="N",
         help="iterations (or epochs) of every run (default: the tutorial's)",
@@ -399,10 +627,19 @@ def add_sweep_parser(commands) -> None:
         "--dask-scheduler", metavar="ADDR",
         help="run on this Dask cluster, like tcp://host:8786 (default: $SIGNVIZ_DASK_SCHEDULER)",
     )  # fmt: skip
-    sweep.add_argument("--digits", nargs=2, type=int, default=(0, 1), metavar=("A", "B"))
-    sweep.add_argument("--data", metavar="PATH", help="dataset folder (default: see README)")
+    sweep.add_argument(
+        "--digits", nargs=2, type=int, default=(0, 1), metavar=("A", "B"),
+        help="the two digits to tell apart (default: 0 1, the tutorial's)",
+    )  # fmt: skip
+    sweep.add_argument("--data", metavar="PATH", help=DATA_HELP)
     sweep.add_argument("--json", action="store_true", help='print {"runs": [...]} as JSON')
     sweep.set_defaults(run=run_sweep)
+
+
+def _sweep_models():
+    from signviz.sweep import MODELS
+
+    return MODELS
 
 
 def number_list(kind: type):
@@ -454,11 +691,10 @@ def make_sweep(arguments):
 
 
 def run_sweep(arguments) -> int:
-    import os
-
+    import numpy as np
     from tqdm import tqdm
 
-    from signviz import sweep
+    from signviz import data, sweep
 
     plan = make_sweep(arguments)
     scheduler = arguments.dask_scheduler or os.environ.get(sweep.SCHEDULER_VARIABLE) or None
@@ -562,6 +798,8 @@ def run_predict(arguments) -> int:
 
 
 def run_download(arguments) -> int:
+    from signviz import data
+
     try:
         folder = data.download_dataset(progressbar=True)
     except data.DatasetError as error:

@@ -10,10 +10,11 @@ every field must be given, and no argument may go unused.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-#: Where the Markdown files live.
-TEXT_DIR = Path(__file__).resolve().parents[1] / "chapters" / "text"
+from signviz.app_files import app_folder
+
+#: Where the Markdown files live (in the checkout or, once installed, in the package).
+TEXT_DIR = app_folder() / "chapters" / "text"
 _FIELD = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
