@@ -28,13 +28,12 @@ distance at each step, and the four regimes sit at learning rates below 0.2, 0.2
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 
-from signviz.models.base import check_positive
+from signviz.validation import check_finite, check_positive
 
 #: Below this fraction of the remaining way per step, descent is said to crawl.
 CRAWLING_FRACTION = 0.1
@@ -80,8 +79,8 @@ class QuadraticCost:
 
     def __post_init__(self):
         check_positive("curvature", self.curvature)
-        _check_finite("minimum_weight", self.minimum_weight)
-        _check_finite("minimum_cost", self.minimum_cost)
+        check_finite("minimum_weight", self.minimum_weight)
+        check_finite("minimum_cost", self.minimum_cost)
 
     def cost(self, weight: float) -> float:
         """``J(w)``; infinite (never an overflow warning) for astronomically large ``w``."""
@@ -199,7 +198,7 @@ def gradient_descent(
         positive, or a start already past the bound.
     """
     cost_function = QuadraticCost() if cost_function is None else cost_function
-    _check_finite("start", start)
+    check_finite("start", start)
     check_positive("learning_rate", learning_rate)
     check_positive("n_steps", n_steps, integer=True)
     check_positive("bound", bound)
@@ -459,12 +458,3 @@ def _at_least(value: float, limit: float) -> bool:
 
 def _within(weight: float, cost_function: QuadraticCost, bound: float) -> bool:
     return math.isfinite(weight) and abs(weight) <= bound and cost_function.cost(weight) <= bound
-
-
-def _check_finite(name: str, value) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(float(value))
-    ):
-        raise ValueError(f"{name} must be a finite number, got {value!r}.")

@@ -229,3 +229,17 @@ def test_the_tutorials_walk_fits_no_single_bowl():
     table = walk.table()
     assert table["bowl's slope"][2] == pytest.approx(bowl.slope(1.3))
     assert table["tutorial's slope"] == [3.0, 0.7, 0.01]
+
+
+def test_the_one_weight_demo_imports_neither_scikit_learn_nor_the_models():
+    # The demo only needs numpy: importing it must not pay for scikit-learn's second.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, signviz.descent; "
+        "print(sorted(m for m in sys.modules if m.startswith(('sklearn', 'signviz.models'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from signviz.descent import DescentRun
 from signviz.figures.style import COLORS, MODEL_COLORS, apply_layout
 from signviz.models.activations import ACTIVATIONS, get_activation, sigmoid
+from signviz.validation import check_whole_number
 
 _BOX_FILL = "#f4f1fa"
 _ARROW_COLOR = "#555555"
@@ -191,9 +192,8 @@ def computation_graph(
         A `box_diagram` whose boxes include ``"z"``, ``"sigmoid"``, ``"y_hat"``,
         ``"loss"`` and ``"cost"``.
     """
-    for name, value in (("n_pixels", n_pixels), ("shown_pixels", shown_pixels)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-            raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}.")
+    check_whole_number("n_pixels", n_pixels, minimum=1)
+    check_whole_number("shown_pixels", shown_pixels, minimum=1)
     pixels = _pixel_boxes(int(n_pixels), int(shown_pixels))
     bias = Box("b", 0, pixels[-1].y - 1.1, "b", "the bias b: one number, added to z", 0.9, 0.7)
     middle = (pixels[0].y + bias.y) / 2

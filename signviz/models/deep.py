@@ -26,7 +26,8 @@ import math
 import numpy as np
 
 from signviz.models.activations import binary_cross_entropy, get_activation, sigmoid
-from signviz.models.base import GradientModel, check_positive
+from signviz.models.base import GradientModel
+from signviz.validation import check_positive
 
 
 def forward(weights, biases, X, g):
