@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from signviz.figures.concepts import Arrow, Box, box_diagram
+from signviz.figures.diagrams import Arrow, Box, box_diagram
 from signviz.figures.images import image_grid
 from signviz.figures.style import COLORS, apply_layout
 from signviz.validation import check_whole_number
