@@ -56,12 +56,6 @@ def backward(weights, activations, A_out, Y, g):
     return gradients[::-1]
 
 
-#: What the Keras page offers (the tutorial's choice first). The numpy twin below
-#: implements the first of each: Adam, and 'uniform' initial weights.
-KERAS_OPTIMIZERS = ("adam", "sgd", "rmsprop")
-KERAS_INITIALIZERS = ("uniform", "glorot_uniform", "he_normal", "zeros")
-
-
 def layer_summary(n_features: int, hidden_layer_sizes, activation: str = "relu") -> list[dict]:
     """The network's layers as a table: units, activation, weight shape, parameter count.
 

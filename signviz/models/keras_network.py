@@ -36,7 +36,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import check_cv
 
 from signviz.models.activations import ACTIVATIONS
-from signviz.models.deep import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
+from signviz.models.options import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
 from signviz.resources import check_memory, network_memory
 from signviz.validation import check_positive
 
