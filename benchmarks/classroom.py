@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from benchmarks.harness import Result
 from benchmarks.protocol import Arrival, Learner, health_latencies
 from benchmarks.server import PROJECT, cpu_seconds, resident_megabytes
-from signviz.serving import AppServer
+from benchmarks.serving import AppServer
 
 #: The tutorial's task, as the sidebar writes it in the URL.
 TASK = "first_digit=0&second_digit=1&test_size=0.15&seed=42"

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.harness import Result, interleaved
-from signviz.serving import CHROMIUM, CHROMIUM_ARGS, AppServer
+from benchmarks.serving import CHROMIUM, CHROMIUM_ARGS, AppServer
 
 PROJECT = Path(__file__).resolve().parents[1]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'

@@ -4,7 +4,8 @@ import streamlit as st
 
 from signviz import diagnose, figures, texts, ui
 from signviz.models import DeepNetwork
-from signviz.models.deep import KERAS_INITIALIZERS, KERAS_OPTIMIZERS, layer_summary
+from signviz.models.deep import layer_summary
+from signviz.models.options import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
 
 DEFAULT_SIZES = (8, 4)
 BATCH_SIZES = [8, 16, 32, 64, 128, 256]

@@ -28,13 +28,12 @@ distance at each step, and the four regimes sit at learning rates below 0.2, 0.2
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 
-from signviz.models.base import check_positive
+from signviz.validation import check_finite, check_positive
 
 #: Below this fraction of the remaining way per step, descent is said to crawl.
 CRAWLING_FRACTION = 0.1
@@ -64,6 +63,10 @@ _EXAMPLE_PRODUCTS = {
 class QuadraticCost:
     """A bowl-shaped cost of one weight: ``J(w) = curvature / 2 * (w - w_min)**2 + J_min``.
 
+    Besides its value and slope, the bowl answers every question about gradient descent
+    on it: `descend` runs it, `classify` names the regime of a learning rate, and so on.
+    They are methods so that another shape of cost can answer them its own way.
+
     Parameters
     ----------
     curvature : float, default 0.5
@@ -80,8 +83,8 @@ class QuadraticCost:
 
     def __post_init__(self):
         check_positive("curvature", self.curvature)
-        _check_finite("minimum_weight", self.minimum_weight)
-        _check_finite("minimum_cost", self.minimum_cost)
+        check_finite("minimum_weight", self.minimum_weight)
+        check_finite("minimum_cost", self.minimum_cost)
 
     def cost(self, weight: float) -> float:
         """``J(w)``; infinite (never an overflow warning) for astronomically large ``w``."""
@@ -105,6 +108,193 @@ class QuadraticCost:
         """
         distances = np.asarray(weights, dtype=float) - self.minimum_weight
         return self.curvature / 2 * distances**2 + self.minimum_cost
+
+    def slopes(self, weights: np.ndarray) -> np.ndarray:
+        """``J'`` at each weight.
+
+        Parameters
+        ----------
+        weights : array of shape (n,)
+
+        Returns
+        -------
+        array of shape (n,)
+        """
+        return self.curvature * (np.asarray(weights, dtype=float) - self.minimum_weight)
+
+    def descend(
+        self,
+        start: float = 5.0,
+        learning_rate: float = 1.0,
+        n_steps: int = 10,
+        *,
+        bound: float = DEFAULT_BOUND,
+    ) -> DescentRun:
+        """Take ``n_steps`` steps ``w <- w - learning_rate * J'(w)`` from ``start``.
+
+        The run stops early, with ``diverged`` set, as soon as a step would take ``|w|``
+        or the cost past ``bound``: a runaway run never overflows or warns.
+
+        Parameters
+        ----------
+        start : float, default 5.0
+            The first weight (the tutorial's example starts at 5).
+        learning_rate : float, default 1.0
+            ``alpha``, positive (the tutorial's example uses 1).
+        n_steps : int, default 10
+            Steps to take, at least 1.
+        bound : float, default 1e6
+            Largest ``|w|`` and cost a run may reach before it counts as diverged.
+
+        Returns
+        -------
+        DescentRun
+            With ``n_steps + 1`` rows, or fewer if it diverged.
+
+        Raises
+        ------
+        ValueError
+            For a non-finite start, a learning rate that is not a positive number, a
+            number of steps that is not a positive whole number, a bound that is not
+            positive, or a start already past the bound.
+        """
+        check_finite("start", start)
+        check_positive("learning_rate", learning_rate)
+        check_positive("n_steps", n_steps, integer=True)
+        check_positive("bound", bound)
+        if not self._within(float(start), bound):
+            raise ValueError(
+                f"start={start} is already past the bound {bound:g} (on |w| or on its cost "
+                f"{self.cost(start):.4g}); start closer to the minimum."
+            )
+        weights = [float(start)]
+        diverged = False
+        for _ in range(int(n_steps)):
+            weight = weights[-1]
+            following = weight - learning_rate * self.slope(weight)
+            if not self._within(following, bound):
+                diverged = True
+                break
+            weights.append(following)
+        weights = np.array(weights)
+        return DescentRun(
+            cost_function=self,
+            learning_rate=float(learning_rate),
+            weights=weights,
+            slopes=self.slopes(weights),
+            costs=self.costs(weights),
+            diverged=diverged,
+            bound=float(bound),
+        )
+
+    def contraction_factor(self, learning_rate: float) -> float:
+        """``1 - learning_rate * J''``: each step multiplies the distance to the minimum by it.
+
+        Parameters
+        ----------
+        learning_rate : float
+            Positive.
+        """
+        check_positive("learning_rate", learning_rate)
+        return 1.0 - learning_rate * self.curvature
+
+    def classify(self, learning_rate: float) -> Regime:
+        """Crawling, converging, overshooting or diverging, from ``factor = 1 - alpha * J''``.
+
+        - crawling: ``factor > 0.9``, each step covers under a tenth of the way left;
+        - converging: ``0 <= factor <= 0.9`` (``factor = 0`` lands on the minimum at once);
+        - overshooting: ``-1 < factor < 0``, it jumps over the minimum but lands closer;
+        - diverging: ``factor <= -1``, no step gets closer (at exactly -1 the weight
+          bounces between two points forever; below, it flies off).
+
+        A learning rate within 1e-12 (relative) of a boundary counts as on it, so that
+        rounding never moves a boundary value such as ``2 / J''`` to the wrong side.
+
+        Parameters
+        ----------
+        learning_rate : float
+            Positive.
+        """
+        check_positive("learning_rate", learning_rate)
+        product = learning_rate * self.curvature  # 1 - factor
+        if _at_least(product, 2):
+            return Regime.DIVERGING
+        if product > 1 and not math.isclose(product, 1, rel_tol=1e-12):
+            return Regime.OVERSHOOTING
+        if _at_least(product, CRAWLING_FRACTION):
+            return Regime.CONVERGING
+        return Regime.CRAWLING
+
+    def steps_needed(self, learning_rate: float, *, remaining: float = 0.01) -> float:
+        """Steps until the distance to the minimum is at most ``remaining`` of what it was.
+
+        Solves ``|factor| ** n <= remaining`` for the smallest whole ``n``.
+
+        Parameters
+        ----------
+        learning_rate : float
+            Positive.
+        remaining : float, default 0.01
+            The fraction of the starting distance still to go, between 0 and 1.
+
+        Returns
+        -------
+        float
+            A whole number of steps (1 when a step lands on the minimum), or ``math.inf``
+            when the run never gets there (diverging).
+        """
+        check_positive("remaining", remaining)
+        if remaining >= 1:
+            raise ValueError(f"remaining must be a fraction below 1, got {remaining!r}.")
+        factor = abs(self.contraction_factor(learning_rate))
+        if factor >= 1 or self.classify(learning_rate) is Regime.DIVERGING:
+            return math.inf  # a tiny learning rate can round the factor to exactly 1
+        if factor <= remaining:
+            return 1.0
+        return float(math.ceil(math.log(remaining) / math.log(factor) - 1e-9))
+
+    def regime_boundaries(self) -> dict[Regime, float]:
+        """Where each regime but crawling (which starts at 0) begins.
+
+        Converging and diverging include their boundary; overshooting does not (at
+        ``1 / J''`` one step lands exactly on the minimum, which counts as converging).
+
+        Returns
+        -------
+        dict
+            ``{Regime.CONVERGING: 0.1 / J'', Regime.OVERSHOOTING: 1 / J'',
+            Regime.DIVERGING: 2 / J''}``: 0.2, 2 and 4 for the default bowl.
+        """
+        return {
+            Regime.CONVERGING: CRAWLING_FRACTION / self.curvature,
+            Regime.OVERSHOOTING: 1 / self.curvature,
+            Regime.DIVERGING: 2 / self.curvature,
+        }
+
+    def example_learning_rate(self, regime: Regime | str) -> float:
+        """A learning rate well inside ``regime`` on this bowl.
+
+        For the default bowl: crawling 0.05, converging 1 (the tutorial's), overshooting
+        3, diverging 4.5.
+
+        Parameters
+        ----------
+        regime : Regime or str
+            ``"crawling"``, ``"converging"``, ``"overshooting"`` or ``"diverging"``.
+        """
+        try:
+            regime = Regime(regime)
+        except ValueError:
+            choices = ", ".join(repr(known.value) for known in Regime)
+            raise ValueError(f"Unknown regime {regime!r}: choose one of {choices}.") from None
+        return _EXAMPLE_PRODUCTS[regime] / self.curvature
+
+    def _within(self, weight: float, bound: float) -> bool:
+        return math.isfinite(weight) and abs(weight) <= bound and self.cost(weight) <= bound
+
+
+DEFAULT_COST = QuadraticCost()
+"""The bowl of the chapter and of the module's functions: curvature 0.5, minimum at 1.3."""
 
 
 @dataclass(frozen=True)
@@ -143,12 +333,12 @@ class DescentRun:
     @property
     def factor(self) -> float:
         """``1 - learning_rate * J''``: what each step multiplies the distance to the minimum by."""
-        return contraction_factor(self.learning_rate, self.cost_function)
+        return self.cost_function.contraction_factor(self.learning_rate)
 
     @property
     def regime(self) -> Regime:
         """The regime of this learning rate on this bowl (see `classify_learning_rate`)."""
-        return classify_learning_rate(self.learning_rate, self.cost_function)
+        return self.cost_function.classify(self.learning_rate)
 
     def table(self) -> dict[str, np.ndarray]:
         """The steps as columns (iteration, w, slope, cost), each of shape (n_points,)."""
@@ -164,198 +354,43 @@ def gradient_descent(
     start: float = 5.0,
     learning_rate: float = 1.0,
     n_steps: int = 10,
-    cost_function: QuadraticCost | None = None,
+    cost_function: QuadraticCost = DEFAULT_COST,
     *,
     bound: float = DEFAULT_BOUND,
 ) -> DescentRun:
-    """Take ``n_steps`` steps ``w <- w - learning_rate * J'(w)`` from ``start``.
-
-    The run stops early, with ``diverged`` set, as soon as a step would take ``|w|``
-    or the cost past ``bound``: a runaway run never overflows or warns.
-
-    Parameters
-    ----------
-    start : float, default 5.0
-        The first weight (the tutorial's example starts at 5).
-    learning_rate : float, default 1.0
-        ``alpha``, positive (the tutorial's example uses 1).
-    n_steps : int, default 10
-        Steps to take, at least 1.
-    cost_function : QuadraticCost, optional
-        Defaults to ``QuadraticCost()``.
-    bound : float, default 1e6
-        Largest ``|w|`` and cost a run may reach before it counts as diverged.
-
-    Returns
-    -------
-    DescentRun
-        With ``n_steps + 1`` rows, or fewer if it diverged.
-
-    Raises
-    ------
-    ValueError
-        For a non-finite start, a learning rate that is not a positive number, a
-        number of steps that is not a positive whole number, a bound that is not
-        positive, or a start already past the bound.
-    """
-    cost_function = QuadraticCost() if cost_function is None else cost_function
-    _check_finite("start", start)
-    check_positive("learning_rate", learning_rate)
-    check_positive("n_steps", n_steps, integer=True)
-    check_positive("bound", bound)
-    if not _within(float(start), cost_function, bound):
-        raise ValueError(
-            f"start={start} is already past the bound {bound:g} (on |w| or on its cost "
-            f"{cost_function.cost(start):.4g}); start closer to the minimum."
-        )
-    weights = [float(start)]
-    diverged = False
-    for _ in range(int(n_steps)):
-        weight = weights[-1]
-        following = weight - learning_rate * cost_function.slope(weight)
-        if not _within(following, cost_function, bound):
-            diverged = True
-            break
-        weights.append(following)
-    weights = np.array(weights)
-    return DescentRun(
-        cost_function=cost_function,
-        learning_rate=float(learning_rate),
-        weights=weights,
-        slopes=cost_function.curvature * (weights - cost_function.minimum_weight),
-        costs=cost_function.costs(weights),
-        diverged=diverged,
-        bound=float(bound),
-    )
+    """`QuadraticCost.descend` on ``cost_function``, by default the chapter's bowl."""
+    return cost_function.descend(start, learning_rate, n_steps, bound=bound)
 
 
-def contraction_factor(learning_rate: float, cost_function: QuadraticCost | None = None) -> float:
-    """``1 - learning_rate * J''``: each step multiplies the distance to the minimum by it.
-
-    Parameters
-    ----------
-    learning_rate : float
-        Positive.
-    cost_function : QuadraticCost, optional
-        Defaults to ``QuadraticCost()``.
-    """
-    cost_function = QuadraticCost() if cost_function is None else cost_function
-    check_positive("learning_rate", learning_rate)
-    return 1.0 - learning_rate * cost_function.curvature
+def contraction_factor(learning_rate: float, cost_function: QuadraticCost = DEFAULT_COST) -> float:
+    """`QuadraticCost.contraction_factor` on ``cost_function``, by default the chapter's bowl."""
+    return cost_function.contraction_factor(learning_rate)
 
 
 def classify_learning_rate(
-    learning_rate: float, cost_function: QuadraticCost | None = None
+    learning_rate: float, cost_function: QuadraticCost = DEFAULT_COST
 ) -> Regime:
-    """Crawling, converging, overshooting or diverging, from ``factor = 1 - alpha * J''``.
-
-    - crawling: ``factor > 0.9``, each step covers under a tenth of the way left;
-    - converging: ``0 <= factor <= 0.9`` (``factor = 0`` lands on the minimum at once);
-    - overshooting: ``-1 < factor < 0``, it jumps over the minimum but lands closer;
-    - diverging: ``factor <= -1``, no step gets closer (at exactly -1 the weight
-      bounces between two points forever; below, it flies off).
-
-    A learning rate within 1e-12 (relative) of a boundary counts as on it, so that
-    rounding never moves a boundary value such as ``2 / J''`` to the wrong side.
-
-    Parameters
-    ----------
-    learning_rate : float
-        Positive.
-    cost_function : QuadraticCost, optional
-        Defaults to ``QuadraticCost()``.
-    """
-    cost_function = QuadraticCost() if cost_function is None else cost_function
-    check_positive("learning_rate", learning_rate)
-    product = learning_rate * cost_function.curvature  # 1 - factor
-    if _at_least(product, 2):
-        return Regime.DIVERGING
-    if product > 1 and not math.isclose(product, 1, rel_tol=1e-12):
-        return Regime.OVERSHOOTING
-    if _at_least(product, CRAWLING_FRACTION):
-        return Regime.CONVERGING
-    return Regime.CRAWLING
+    """`QuadraticCost.classify` on ``cost_function``, by default the chapter's bowl."""
+    return cost_function.classify(learning_rate)
 
 
 def steps_needed(
-    learning_rate: float, cost_function: QuadraticCost | None = None, *, remaining: float = 0.01
+    learning_rate: float, cost_function: QuadraticCost = DEFAULT_COST, *, remaining: float = 0.01
 ) -> float:
-    """Steps until the distance to the minimum is at most ``remaining`` of what it was.
-
-    Solves ``|factor| ** n <= remaining`` for the smallest whole ``n``.
-
-    Parameters
-    ----------
-    learning_rate : float
-        Positive.
-    cost_function : QuadraticCost, optional
-        Defaults to ``QuadraticCost()``.
-    remaining : float, default 0.01
-        The fraction of the starting distance still to go, between 0 and 1.
-
-    Returns
-    -------
-    float
-        A whole number of steps (1 when a step lands on the minimum), or ``math.inf``
-        when the run never gets there (diverging).
-    """
-    check_positive("remaining", remaining)
-    if remaining >= 1:
-        raise ValueError(f"remaining must be a fraction below 1, got {remaining!r}.")
-    factor = abs(contraction_factor(learning_rate, cost_function))
-    if factor >= 1 or classify_learning_rate(learning_rate, cost_function) is Regime.DIVERGING:
-        return math.inf  # a tiny learning rate can round the factor to exactly 1
-    if factor <= remaining:
-        return 1.0
-    return float(math.ceil(math.log(remaining) / math.log(factor) - 1e-9))
+    """`QuadraticCost.steps_needed` on ``cost_function``, by default the chapter's bowl."""
+    return cost_function.steps_needed(learning_rate, remaining=remaining)
 
 
-def regime_boundaries(cost_function: QuadraticCost | None = None) -> dict[Regime, float]:
-    """Where each regime but crawling (which starts at 0) begins.
-
-    Converging and diverging include their boundary; overshooting does not (at
-    ``1 / J''`` one step lands exactly on the minimum, which counts as converging).
-
-    Parameters
-    ----------
-    cost_function : QuadraticCost, optional
-        Defaults to ``QuadraticCost()``.
-
-    Returns
-    -------
-    dict
-        ``{Regime.CONVERGING: 0.1 / J'', Regime.OVERSHOOTING: 1 / J'',
-        Regime.DIVERGING: 2 / J''}``: 0.2, 2 and 4 for the default bowl.
-    """
-    cost_function = QuadraticCost() if cost_function is None else cost_function
-    curvature = cost_function.curvature
-    return {
-        Regime.CONVERGING: CRAWLING_FRACTION / curvature,
-        Regime.OVERSHOOTING: 1 / curvature,
-        Regime.DIVERGING: 2 / curvature,
-    }
+def regime_boundaries(cost_function: QuadraticCost = DEFAULT_COST) -> dict[Regime, float]:
+    """`QuadraticCost.regime_boundaries` of ``cost_function``, by default the chapter's bowl."""
+    return cost_function.regime_boundaries()
 
 
-def example_learning_rate(regime: Regime, cost_function: QuadraticCost | None = None) -> float:
-    """A learning rate well inside ``regime`` on this bowl.
-
-    For the default bowl: crawling 0.05, converging 1 (the tutorial's), overshooting
-    3, diverging 4.5.
-
-    Parameters
-    ----------
-    regime : Regime or str
-        ``"crawling"``, ``"converging"``, ``"overshooting"`` or ``"diverging"``.
-    cost_function : QuadraticCost, optional
-        Defaults to ``QuadraticCost()``.
-    """
-    cost_function = QuadraticCost() if cost_function is None else cost_function
-    try:
-        regime = Regime(regime)
-    except ValueError:
-        choices = ", ".join(repr(known.value) for known in Regime)
-        raise ValueError(f"Unknown regime {regime!r}: choose one of {choices}.") from None
-    return _EXAMPLE_PRODUCTS[regime] / cost_function.curvature
+def example_learning_rate(
+    regime: Regime | str, cost_function: QuadraticCost = DEFAULT_COST
+) -> float:
+    """`QuadraticCost.example_learning_rate` on ``cost_function``, by default the chapter's."""
+    return cost_function.example_learning_rate(regime)
 
 
 def regime_message(run: DescentRun) -> str:
@@ -376,7 +411,7 @@ def regime_message(run: DescentRun) -> str:
             "before leaving Paris; start elsewhere to see the learning rate at work."
         )
     factor = f"{run.factor:.3g}"
-    steps = steps_needed(run.learning_rate, cost)
+    steps = cost.steps_needed(run.learning_rate)
     if run.regime is Regime.CRAWLING:
         return (
             f"**Crawling.** Each step keeps {factor} of the distance to the minimum, so it "
@@ -455,16 +490,3 @@ class TutorialWalk:
 
 def _at_least(value: float, limit: float) -> bool:
     return value >= limit or math.isclose(value, limit, rel_tol=1e-12)
-
-
-def _within(weight: float, cost_function: QuadraticCost, bound: float) -> bool:
-    return math.isfinite(weight) and abs(weight) <= bound and cost_function.cost(weight) <= bound
-
-
-def _check_finite(name: str, value) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(float(value))
-    ):
-        raise ValueError(f"{name} must be a finite number, got {value!r}.")

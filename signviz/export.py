@@ -163,7 +163,7 @@ def save_model(model, task: data.Task) -> bytes:
         "format_version": FORMAT_VERSION,
         "kind": kind,
         "digits": [int(digit) for digit in task.digits],
-        "preprocessing_version": data._PREPROCESSING_VERSION,
+        "preprocessing_version": data.PREPROCESSING_VERSION,
         "image_shape": [int(side) for side in task.image_shape],
         "random_state": int(task.random_state),
         "test_size": float(task.test_size),
@@ -361,7 +361,7 @@ def _build(header: dict, arrays: dict[str, np.ndarray]) -> ExportedModel:
         ),
         "two different digits from 0 to 9",
     )
-    version = data._PREPROCESSING_VERSION
+    version = data.PREPROCESSING_VERSION
     _field(header, "preprocessing_version", lambda v: v == version, f"{version}")
     shape = _field(
         header,

@@ -28,7 +28,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 from threadpoolctl import threadpool_limits
 
-from signviz import data
+from signviz import data, figures
 from signviz.jobs import BackgroundJob
 from signviz.trainer import Frame, Snapshot, Trainer, redraw_seconds
 
@@ -620,10 +620,6 @@ def redraw_every(took: float) -> float:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _prediction_grid(_task: data.Task, key: tuple, probabilities: np.ndarray):
-    # Imported here: figures import the models, hence scikit-learn (a second), which the
-    # app's first page does not need.
-    from signviz import figures
-
     return figures.prediction_grid(
         _task.images_test,
         probabilities,

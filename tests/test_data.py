@@ -288,7 +288,7 @@ def test_second_load_is_served_from_the_cache(image_root, isolated_cache, monkey
     def no_decoding(*arguments):
         raise AssertionError("a cached load decoded an image")
 
-    monkeypatch.setattr("signviz.data._read_image", no_decoding)
+    monkeypatch.setattr("signviz.data.preprocess._read_image", no_decoding)
     second = load_dataset(image_root)
     np.testing.assert_array_equal(second.images, first.images)
     assert second.names == first.names

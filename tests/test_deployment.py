@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from benchmarks.serving import free_port
 from signviz.data import DATA_DIR_VARIABLE, URL_VARIABLE
-from signviz.serving import free_port
 
 PROJECT = Path(__file__).resolve().parents[1]
 HEALTH = "/_stcore/health"
@@ -85,7 +85,7 @@ def test_the_compose_file_runs_replicas_behind_a_sticky_proxy():
 
 
 def test_a_served_app_takes_streamlit_options_and_environment():
-    from signviz.serving import AppServer
+    from benchmarks.serving import AppServer
 
     server = AppServer(
         "app.py", options={"server.disconnectedSessionTTL": 10}, env={"MALLOC_ARENA_MAX": "2"}

@@ -229,3 +229,31 @@ def test_the_tutorials_walk_fits_no_single_bowl():
     table = walk.table()
     assert table["bowl's slope"][2] == pytest.approx(bowl.slope(1.3))
     assert table["tutorial's slope"] == [3.0, 0.7, 0.01]
+
+
+def test_the_one_weight_demo_imports_neither_scikit_learn_nor_the_models():
+    # The demo only needs numpy: importing it must not pay for scikit-learn's second.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, signviz.descent; "
+        "print(sorted(m for m in sys.modules if m.startswith(('sklearn', 'signviz.models'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_functions_are_the_bowls_own_answers():
+    steep = QuadraticCost(curvature=5.0)  # regimes start at 0.02, 0.2 and 0.4
+    np.testing.assert_array_equal(
+        steep.descend(1.0, 0.3, 4).weights, gradient_descent(1.0, 0.3, 4, steep).weights
+    )
+    assert steep.classify(0.3) is classify_learning_rate(0.3, steep) is Regime.OVERSHOOTING
+    assert steep.contraction_factor(0.3) == contraction_factor(0.3, steep) == pytest.approx(-0.5)
+    assert steep.steps_needed(0.3) == steps_needed(0.3, steep) == 7
+    assert steep.regime_boundaries() == regime_boundaries(steep)
+    assert steep.example_learning_rate("diverging") == pytest.approx(0.45)
+    # Without a bowl, the functions use the chapter's default one.
+    assert classify_learning_rate(0.3) is descent.DEFAULT_COST.classify(0.3) is Regime.CONVERGING

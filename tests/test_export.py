@@ -16,7 +16,7 @@ from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
 @pytest.fixture(scope="module")
 def task():
     """scikit-learn's 8x8 digits, 3 against 8: small and fast, no download."""
-    return data.make_task(data._fallback("test"), (3, 8), test_size=0.2, random_state=7)
+    return data.make_task(data.fallback_dataset("test"), (3, 8), test_size=0.2, random_state=7)
 
 
 def trained(kind, task):

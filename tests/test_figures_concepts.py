@@ -7,7 +7,7 @@ from charts import figure_json, values
 
 from signviz import data, figures
 from signviz.descent import QuadraticCost, gradient_descent
-from signviz.figures.concepts import Arrow, Box, box_diagram
+from signviz.figures.diagrams import Arrow, Box, box_diagram
 from signviz.models.activations import ACTIVATIONS
 
 #: Images per digit 0..9 of the synthetic dataset: uneven on purpose.
@@ -328,3 +328,18 @@ def test_the_preparation_diagram_writes_every_shape(synthetic_dataset):
         figures.preparation_diagram(
             {key: value for key, value in shapes.items() if key != "x_test"}
         )
+
+
+def test_importing_the_figures_loads_no_model_code_nor_scipy():
+    # The app's glue imports the figures at start-up: they must not bring the models
+    # (hence scikit-learn) or SciPy with them. The activation curves load them when drawn.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, signviz.figures; print(sorted(m for m in sys.modules if m.startswith("
+        "('signviz.models', 'signviz.descent', 'sklearn', 'scipy'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -103,3 +103,12 @@ def test_input_gradient_agrees_with_the_numpy_twin(toy):
     np.testing.assert_allclose(
         network.predict_proba(X)[:, 1], twin.predict_proba(X)[:, 1], atol=1e-5
     )
+
+
+def test_the_network_offers_exactly_the_listed_options():
+    from signviz.models.options import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
+
+    assert tuple(keras_network.OPTIMIZERS) == KERAS_OPTIMIZERS
+    assert keras_network.INITIALIZERS == KERAS_INITIALIZERS
+    for name in KERAS_INITIALIZERS:
+        keras_network.make_initializer(name, seed=0)

@@ -337,14 +337,17 @@ def build_wheel(tmp_path: Path) -> Path:
     if completed.returncode != 0:
         pytest.skip(f"setuptools {floor} cannot be fetched: {completed.stderr[-300:]}")
     source = tmp_path / "source"
-    shutil.copytree(
-        PROJECT,
-        source,
-        ignore=shutil.ignore_patterns(
-            ".git", ".venv", ".*_cache", "build", "dist", "*.egg-info", "__pycache__",
-            "tests", "benchmarks", "screenshots", "data",
-        ),
+    generated = shutil.ignore_patterns(
+        ".git", ".venv", ".*_cache", "build", "dist", "*.egg-info", "__pycache__",
+        "tests", "benchmarks", "screenshots",
     )  # fmt: skip
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        # The dataset a checkout may hold is the top-level data/, not the package signviz/data.
+        top_data = {"data"} if Path(folder) == PROJECT and "data" in names else set()
+        return set(generated(folder, names)) | top_data
+
+    shutil.copytree(PROJECT, source, ignore=ignore)
     environment = dict(os.environ, PYTHONPATH=str(backend), PYTHONDONTWRITEBYTECODE="1")
     completed = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",

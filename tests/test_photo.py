@@ -88,7 +88,7 @@ def test_prepare_is_the_dataset_preprocessing_of_the_crop():
 
 @pytest.fixture(scope="module")
 def small_task():
-    return data.make_task(data._fallback("test"), (3, 8), test_size=0.2, random_state=7)
+    return data.make_task(data.fallback_dataset("test"), (3, 8), test_size=0.2, random_state=7)
 
 
 def test_familiarity_threshold_means_few_training_images_lie_that_far(small_task):

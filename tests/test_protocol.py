@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.protocol import Learner, health_latencies, loopback_url
 from benchmarks.server import PROJECT
-from signviz.serving import AppServer
+from benchmarks.serving import AppServer
 
 
 def run(coroutine):

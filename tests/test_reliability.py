@@ -26,6 +26,7 @@ from signviz.data import (
     load_dataset,
     make_task,
     preprocess_image,
+    verify,
 )
 from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
 from signviz.resources import (
@@ -148,10 +149,10 @@ def published_small(image_root, monkeypatch):
     import hashlib
 
     folder = image_root / "Dataset"
-    files = data._image_files(folder)
+    files = verify.image_files(folder)
     listing = {name: hashlib.sha256(path.read_bytes()).hexdigest()[:16] for name, _, path in files}
-    monkeypatch.setattr(data, "DATASET_FINGERPRINT", data._fingerprint(files))
-    monkeypatch.setattr(data, "published_files", lambda: listing)
+    monkeypatch.setattr(verify, "DATASET_FINGERPRINT", verify.fingerprint_files(files))
+    monkeypatch.setattr(verify, "published_files", lambda: listing)
     return folder
 
 
@@ -215,17 +216,17 @@ def test_5_the_real_dataset_minus_ten_images_is_described(real_dataset, tmp_path
         if name not in removed:
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             (copy / name).symlink_to(source / name)
-    files = data._image_files(copy)
-    assert data._fingerprint(files) != DATASET_FINGERPRINT
+    files = verify.image_files(copy)
+    assert verify.fingerprint_files(files) != DATASET_FINGERPRINT
     assert data.compare_with_published(copy) == {"missing": removed, "extra": [], "changed": []}
-    note = data._describe_difference(files)
+    note = verify.describe_difference(files)
     assert note.startswith("These 2052 images are not exactly the published")
     assert f"10 missing ({', '.join(removed[:3])} and 7 more)" in note
 
 
 @pytest.mark.real_data
 def test_5_the_real_dataset_is_verified_on_every_load(real_dataset):
-    assert data._fingerprint(data._image_files(pathlib.Path(real_dataset.location))) == (
+    assert verify.fingerprint_files(verify.image_files(pathlib.Path(real_dataset.location))) == (
         DATASET_FINGERPRINT
     )
     assert real_dataset.notices == ()

@@ -7,26 +7,25 @@ The modules group the figures by what they show:
 
 - :mod:`~signviz.figures.images`: photos, mosaics of photos, weight heatmaps;
 - :mod:`~signviz.figures.training`: cost curves and what a trained model predicts;
-- :mod:`~signviz.figures.concepts`: the computation graph, activations, losses and
-  gradient descent on one weight;
+- :mod:`~signviz.figures.diagrams`: a box-and-arrow drawing tool and the computation
+  graph drawn with it;
+- :mod:`~signviz.figures.curves`: activation functions, the sigmoid and the loss;
+- :mod:`~signviz.figures.animation`: gradient descent on one weight, played by the
+  browser;
 - :mod:`~signviz.figures.dataset`: what the dataset holds;
 - :mod:`~signviz.figures.comparison`: confusion matrices and explanation maps;
 - :mod:`~signviz.figures.sweep`: a hyperparameter sweep's grid and its runs' costs.
 """
 
+from signviz.figures.animation import descent_animation
 from signviz.figures.comparison import confusion_matrix, explanation_map
-from signviz.figures.concepts import (
-    activation_curves,
-    computation_graph,
-    descent_animation,
-    loss_curves,
-    sigmoid_point,
-)
+from signviz.figures.curves import activation_curves, loss_curves, sigmoid_point
 from signviz.figures.dataset import (
     class_counts,
     digit_samples,
     preparation_diagram,
 )
+from signviz.figures.diagrams import computation_graph
 from signviz.figures.images import (
     image_figure,
     image_grid,

@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from signviz.figures.concepts import Arrow, Box, box_diagram
+from signviz.figures.diagrams import Arrow, Box, box_diagram
 from signviz.figures.images import image_grid
 from signviz.figures.style import COLORS, apply_layout
+from signviz.validation import check_whole_number
 
 
 def class_counts(
@@ -109,8 +110,7 @@ def digit_samples(
         )
     if names is not None and len(names) != len(images):
         raise ValueError(f"names needs one entry per image: {len(names)} for {len(images)}.")
-    if isinstance(per_digit, bool) or not isinstance(per_digit, int) or per_digit < 1:
-        raise ValueError(f"per_digit must be a whole number of at least 1, got {per_digit!r}.")
+    check_whole_number("per_digit", per_digit, minimum=1)
     labels = dict(labels or {})
     chosen = [_first_indices(digits, digit, per_digit) for digit in np.unique(digits)]
     tiles = [index for row in chosen for index in row]

@@ -22,6 +22,7 @@ from sklearn.exceptions import NotFittedError
 
 from signviz.models.activations import sigmoid
 from signviz.resources import check_memory, network_memory
+from signviz.validation import check_whole_number
 
 #: Training counts as diverged once the cost exceeds this many times the cost of the
 #: initial parameters (or ln 2, the cost of guessing 50 % for every image, whichever is
@@ -106,8 +107,7 @@ class GradientModel(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        if isinstance(n_iterations, bool) or not isinstance(n_iterations, int | np.integer):
-            raise ValueError(f"n_iterations must be a whole number, got {n_iterations!r}.")
+        check_whole_number("n_iterations", n_iterations)
         if n_iterations < 0:
             raise ValueError(f"n_iterations cannot be negative, got {n_iterations}.")
         self._check_hyperparameters()
@@ -319,18 +319,3 @@ class GradientModel(ClassifierMixin, BaseEstimator):
 def gradient_norm(gradients: dict[str, np.ndarray]) -> float:
     """The Euclidean length of all gradients taken together: how steep the cost is here."""
     return math.sqrt(sum(float(np.vdot(gradient, gradient)) for gradient in gradients.values()))
-
-
-def check_positive(name: str, value, *, integer: bool = False) -> None:
-    """Raise ``ValueError`` unless ``value`` is a finite positive number (or whole number)."""
-    kind = "a positive whole number" if integer else "a positive number"
-    is_number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool
-    )
-    if (
-        not is_number
-        or (integer and not float(value).is_integer())
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"{name} must be {kind}, got {value!r}.")

@@ -26,7 +26,8 @@ import math
 import numpy as np
 
 from signviz.models.activations import binary_cross_entropy, get_activation, sigmoid
-from signviz.models.base import GradientModel, check_positive
+from signviz.models.base import GradientModel
+from signviz.validation import check_positive
 
 
 def forward(weights, biases, X, g):
@@ -53,12 +54,6 @@ def backward(weights, activations, A_out, Y, g):
         if layer > 0:
             dZ = (weights[layer].T @ dZ) * g.derivative(A_previous)
     return gradients[::-1]
-
-
-#: What the Keras page offers (the tutorial's choice first). The numpy twin below
-#: implements the first of each: Adam, and 'uniform' initial weights.
-KERAS_OPTIMIZERS = ("adam", "sgd", "rmsprop")
-KERAS_INITIALIZERS = ("uniform", "glorot_uniform", "he_normal", "zeros")
 
 
 def layer_summary(n_features: int, hidden_layer_sizes, activation: str = "relu") -> list[dict]:

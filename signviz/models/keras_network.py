@@ -36,9 +36,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import check_cv
 
 from signviz.models.activations import ACTIVATIONS
-from signviz.models.base import check_positive
-from signviz.models.deep import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
+from signviz.models.options import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
 from signviz.resources import check_memory, network_memory
+from signviz.validation import check_positive
 
 OPTIMIZERS = dict(
     zip(

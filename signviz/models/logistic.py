@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from signviz.models.activations import binary_cross_entropy, sigmoid
-from signviz.models.base import GradientModel, check_positive
+from signviz.models.base import GradientModel
+from signviz.validation import check_positive
 
 
 def forward_backward(

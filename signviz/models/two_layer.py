@@ -24,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from signviz.models.activations import binary_cross_entropy, get_activation, sigmoid
-from signviz.models.base import GradientModel, check_positive
+from signviz.models.base import GradientModel
+from signviz.validation import check_positive
 
 #: A hidden activation counts as saturated when its slope is below this share of the
 #: largest slope the activation can have (tanh: ``|a| > 0.99``; relu: a dead unit).

@@ -2,7 +2,7 @@
 
 A session-wide fixture starts ``streamlit run app.py`` on a free local port, waits for
 its health endpoint, and stops it at the end, also when tests fail (see
-`signviz.serving.AppServer`). Each test gets a
+`benchmarks.serving.AppServer`). Each test gets a
 fresh page (a fresh Streamlit session); afterwards its full-page screenshot lands in
 ``screenshots/`` (git-ignored), and when it fails its console log is kept beside it.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from signviz.serving import CHROMIUM, CHROMIUM_ARGS, AppServer
+from benchmarks.serving import CHROMIUM, CHROMIUM_ARGS, AppServer
 
 PROJECT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT / "screenshots"

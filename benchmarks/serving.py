@@ -1,5 +1,8 @@
 """Serve a Streamlit app in a subprocess: for the browser tests and the benchmarks.
 
+Development tooling, not part of the installed package: it lives beside the benchmarks,
+which the tests import too (``pythonpath = ["."]`` in pyproject.toml).
+
 ``AppServer("app.py")`` runs ``streamlit run app.py`` headless on a free local port,
 waits until its health endpoint answers, and stops it on exit, also after an error::
 
