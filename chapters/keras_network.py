@@ -123,7 +123,7 @@ snapshot = ui.live_training(
     ),
     unit="epoch",
 )
-record = ui.keep_settled_model("keras", "Keras network", snapshot, task, settings)
+record = ui.keep_settled_model("keras", snapshot, task, settings)
 ui.download_buttons(record)
 if record is not None and not trainer.active:
     network = record.model
@@ -278,9 +278,7 @@ twin_snapshot = ui.live_training(
     predictions=False,
     hint="Press **Train the numpy twin** to train it on the settings above.",
 )
-ui.download_buttons(
-    ui.keep_settled_model("deep", "Numpy twin (from scratch)", twin_snapshot, task, settings)
-)
+ui.download_buttons(ui.keep_settled_model("deep", twin_snapshot, task, settings))
 if twin_snapshot.model is not None and record is not None:
     columns = st.columns(2)
     columns[0].metric("Twin: time", f"{twin_snapshot.seconds:.2f} s")

@@ -5,12 +5,11 @@ import inspect
 import numpy as np
 import streamlit as st
 
-from signviz import diagnose, figures, texts, ui
+from signviz import diagnose, figures, kinds, texts, ui
 from signviz.models import LogisticRegressionGD
 from signviz.models.logistic import forward_backward
 
 KIND = "logreg"
-TITLE = "Logistic regression (from scratch)"
 
 task = ui.current_task()
 first, second = task.label_names
@@ -78,7 +77,7 @@ snapshot = ui.live_training(
         trainer, "logreg", new_model=new_model, planned=iterations, learning_rate=learning_rate
     ),
 )
-record = ui.keep_settled_model(KIND, TITLE, snapshot, task)
+record = ui.keep_settled_model(KIND, snapshot, task)
 ui.download_buttons(record)
 settled = record is not None and not trainer.active
 if settled and snapshot.diverged_at is None and (jumps := diagnose.cost_jumps(snapshot.costs)):
@@ -149,9 +148,7 @@ st.markdown(
     "so its numbers differ from ours."
 )
 reference = ui.scikit_learn_logistic(task)
-sklearn_record = ui.remember_model(
-    "sklearn", "scikit-learn LogisticRegression", reference.model, task
-)
+sklearn_record = ui.remember_model("sklearn", kinds.get("sklearn").title, reference.model, task)
 sklearn_record.seconds = reference.seconds
 shown = ui.scikit_learn_view(task)  # the same for every learner: built once per task
 columns = st.columns(3)

@@ -4,15 +4,13 @@ from functools import partial
 
 import streamlit as st
 
-from signviz import explain, figures, texts, ui
+from signviz import explain, figures, kinds, texts, ui
 
 MODEL_PAGES = (
     "chapters/logistic_regression.py",
     "chapters/two_layer_network.py",
     "chapters/keras_network.py",
 )
-#: Models whose training counts epochs (passes over mini-batches) rather than iterations.
-EPOCH_KINDS = {"deep", "keras", "uploaded-deep"}
 MODE_LABELS = {
     explain.THIS_MODEL: "wrong for this model",
     explain.ALL_MODELS: "wrong for all models",
@@ -72,14 +70,13 @@ st.header("Side by side")
 rows = []
 for record in records:
     evaluation = evaluations[record.title]
-    unit = "epochs" if record.kind in EPOCH_KINDS else "iterations"
     rows.append(
         {
             "model": record.title,
             "train accuracy": evaluation.train_accuracy,
             "test accuracy": evaluation.test_accuracy,
             "training time": record.seconds,
-            "trained for": f"{evaluation.iterations} {unit}",
+            "trained for": kinds.get(record.kind).units(evaluation.iterations),
         }
     )
 st.dataframe(

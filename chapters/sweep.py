@@ -5,13 +5,8 @@ from functools import partial
 
 import streamlit as st
 
-from signviz import figures, sweep, ui
+from signviz import figures, kinds, sweep, ui
 
-MODEL_TITLES = {
-    "two-layer": "Two-layer network",
-    "logreg": "Logistic regression",
-    "deep": "L-layer network (the Keras network's numpy twin)",
-}
 #: What the page proposes for each model: the two axes with their values, and shorter
 #: trainings than the tutorial's so that a grid comes back in seconds.
 DEFAULTS = {
@@ -55,7 +50,7 @@ colour is the test accuracy its settings reached.
 )
 
 model = st.selectbox(
-    "Model", list(MODEL_TITLES), format_func=MODEL_TITLES.get, key="sweep_model",
+    "Model", list(DEFAULTS), format_func=lambda name: kinds.get(name).title, key="sweep_model",
     persist_state="session",
 )  # fmt: skip
 parameters = sweep.hyperparameters(model)

@@ -161,7 +161,7 @@ snapshot = ui.live_training(
         trainer, "two_layer", new_model=new_model, planned=iterations, learning_rate=learning_rate
     ),
 )
-record = ui.keep_settled_model(KIND, "Two-layer network (from scratch)", snapshot, task)
+record = ui.keep_settled_model(KIND, snapshot, task)
 ui.download_buttons(record)
 if record is None or trainer.active:
     how_it_learns()

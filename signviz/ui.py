@@ -28,7 +28,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 from threadpoolctl import threadpool_limits
 
-from signviz import data
+from signviz import data, kinds
 from signviz.jobs import BackgroundJob
 from signviz.trainer import Frame, Snapshot, Trainer, redraw_seconds
 
@@ -317,7 +317,7 @@ def download_buttons(record: TrainedModel | None) -> None:
         st.caption("This run diverged: its weights are not worth saving.")
         return
     stem = f"signviz-{record.kind}-{'-'.join(map(str, record.task.digits))}"
-    if record.kind == "keras":
+    if kinds.get(record.kind).file_suffix == ".keras":
         model_file, suffix = partial(export.keras_file, record.model), ".keras"
     else:
         model_file, suffix = partial(export.save_model, record.model, record.task), ".npz"
@@ -657,9 +657,9 @@ def forget_model(kind: str, task: data.Task) -> None:
     st.session_state.get("trained_models", {}).pop((task_key(task), kind), None)
 
 
-def keep_settled_model(kind: str, title: str, snapshot: Snapshot, task, settings=None):
-    """Remember the model of a paused or finished run for the other chapters; forget it
-    after a Reset. Returns the record, or None."""
+def keep_settled_model(kind: str, snapshot: Snapshot, task, settings=None):
+    """Remember the model of a paused or finished run for the other chapters, under its
+    kind's title (`signviz.kinds`); forget it after a Reset. Returns the record, or None."""
     if snapshot.frame is None:
         forget_model(kind, task)
         return None
@@ -667,7 +667,7 @@ def keep_settled_model(kind: str, title: str, snapshot: Snapshot, task, settings
         return trained_model(kind, task)
     record = trained_model(kind, task)
     if record is None or record.model is not snapshot.model:
-        record = remember_model(kind, title, snapshot.model, task, settings)
+        record = remember_model(kind, kinds.get(kind).title, snapshot.model, task, settings)
     record.seconds = snapshot.seconds
     return record
 
