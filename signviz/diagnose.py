@@ -727,12 +727,62 @@ def tutorial_two_layer_cost(probabilities, y) -> TutorialTwoLayerCost:
     return TutorialTwoLayerCost("tutorial_term_only", full, tutorial)
 
 
-# -- Keras: a loss that stays high -----------------------------------------------------
+# -- layered networks: dead units and a loss that stays high ---------------------------
+
+
+@dataclass(frozen=True)
+class DeadUnits:
+    """Units of each hidden layer that output 0 for every training image.
+
+    Attributes
+    ----------
+    counts : tuple of int
+        Dead units, one count per hidden layer.
+    layer_sizes : tuple of int
+        Units per hidden layer.
+    """
+
+    counts: tuple[int, ...]
+    layer_sizes: tuple[int, ...]
+
+    @property
+    def whole_layer(self) -> bool:
+        """Whether every unit of some layer is dead (nothing before it can learn)."""
+        return any(dead == size for dead, size in zip(self.counts, self.layer_sizes, strict=True))
+
+    def per_layer(self) -> str:
+        """``"layer 1: 0 of 8, layer 2: 1 of 4"``."""
+        return ", ".join(
+            f"layer {layer}: {dead} of {size}"
+            for layer, (dead, size) in enumerate(
+                zip(self.counts, self.layer_sizes, strict=True), start=1
+            )
+        )
+
+    def message(self) -> str:
+        """The counts, for a caption under the first layer's weights."""
+        return (
+            "Units that never fire on any training image (dead relus, whose weights stay "
+            f"pale above): {self.per_layer()}."
+        )
+
+
+def dead_units(network, X) -> DeadUnits:
+    """Count the dead units of a trained layered network (`KerasNetwork` or `DeepNetwork`).
+
+    Parameters
+    ----------
+    network : estimator with ``dead_units(X)`` and ``hidden_layer_sizes``
+    X : array of shape (n_samples, n_features)
+        The training images.
+    """
+    counts = tuple(int(count) for count in network.dead_units(X))
+    return DeadUnits(counts, tuple(int(size) for size in network.hidden_layer_sizes))
 
 
 @dataclass(frozen=True)
 class KerasStuck:
-    """A Keras (or numpy twin) network whose loss stayed high.
+    """A Keras network (or the deep network from scratch) whose loss stayed high.
 
     Attributes
     ----------
@@ -767,21 +817,14 @@ class KerasStuck:
                 "the cost of answering 50 % for every image."
             )
         if self.activation == "relu" and self.dead_units is not None:
-            layers = ", ".join(
-                f"layer {layer}: {dead} of {size}"
-                for layer, (dead, size) in enumerate(
-                    zip(self.dead_units, self.layer_sizes, strict=True), start=1
-                )
-            )
-            whole = any(
-                dead == size for dead, size in zip(self.dead_units, self.layer_sizes, strict=True)
-            )
+            dead = DeadUnits(self.dead_units, self.layer_sizes)
             return start + (
-                f" Dead relu units per hidden layer: {layers}. A relu unit whose input is "
-                "negative for every image outputs 0 and passes no gradient back, so it never "
+                f" Dead relu units per hidden layer: {dead.per_layer()}. A relu unit whose "
+                "input is negative for every image outputs 0 and passes no gradient back, so "
+                "it never "
                 + (
                     "recovers; a whole layer is dead here, so nothing before it can learn."
-                    if whole
+                    if dead.whole_layer
                     else "recovers."
                 )
                 + " Try another seed, a smaller learning rate, or another activation."
@@ -815,7 +858,8 @@ def keras_stuck(
     layer_sizes : sequence of int
         Units per hidden layer.
     dead_units : sequence of int, optional
-        ``dead_units(x_train)`` of the network, one count per hidden layer.
+        ``dead_units(x_train)`` of the network, one count per hidden layer; used for
+        relu only (other activations never output exactly 0).
     tolerance : float, default 0.1
         A loss within this of ln 2 counts as near chance.
     stuck_above : float, default 0.6
@@ -835,7 +879,9 @@ def keras_stuck(
         kind=kind,
         activation=activation,
         loss=loss,
-        dead_units=None if dead_units is None else tuple(int(d) for d in dead_units),
+        dead_units=None
+        if dead_units is None or activation != "relu"
+        else tuple(int(d) for d in dead_units),
         layer_sizes=tuple(int(size) for size in layer_sizes),
     )
 

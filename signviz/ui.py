@@ -700,8 +700,9 @@ def last_command(key: str) -> tuple[str, Frame | None]:
     return st.session_state.get(f"{key}_last_command", ("", None))
 
 
-def keras():
-    """The Keras module of signviz, imported on first use with a notice (TensorFlow is slow)."""
+def load_keras_network():
+    """`signviz.models.keras_network`, imported on first use with a notice (TensorFlow is
+    slow to import). Bind it to a name other than ``keras``: it is not the library."""
     with st.spinner("Loading TensorFlow and Keras (the first time takes a few seconds)..."):
         module = importlib.import_module("signviz.models.keras_network")
     keep_keras_state_between_runs()

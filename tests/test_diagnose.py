@@ -302,3 +302,25 @@ def toy_images():
 def test_recent_fall_reads_the_window():
     assert diagnose.recent_fall([1.0, 0.5], 10) == 0.5
     assert math.isnan(diagnose.recent_fall([1.0], 10))
+
+
+def test_dead_units_per_layer_and_a_whole_dead_layer():
+    class Network:
+        hidden_layer_sizes = (8, 4)
+
+        def dead_units(self, X):
+            return [2, 4] if len(X) else [0, 0]
+
+    dead = diagnose.dead_units(Network(), [[0.0]])
+    assert dead.counts == (2, 4) and dead.whole_layer
+    assert dead.per_layer() == "layer 1: 2 of 8, layer 2: 4 of 4"
+    assert "layer 1: 2 of 8, layer 2: 4 of 4." in dead.message()
+    alive = diagnose.dead_units(Network(), [])
+    assert not alive.whole_layer and alive.per_layer() == "layer 1: 0 of 8, layer 2: 0 of 4"
+
+
+def test_keras_stuck_keeps_dead_units_of_relu_only():
+    assert diagnose.keras_stuck([0.694], "tanh", (8, 4), dead_units=(8, 0)).dead_units is None
+    relu = diagnose.keras_stuck([0.694], "relu", (8, 4), dead_units=(8, 0))
+    assert relu.dead_units == (8, 0)
+    assert "a whole layer is dead" in relu.message()

@@ -27,7 +27,7 @@ def test_units_follow_what_training_counts():
 
 
 def test_unknown_kind_names_the_known_ones():
-    with pytest.raises(ValueError, match="unknown model 'svm'.*logreg, sklearn, two-layer"):
+    with pytest.raises(ValueError, match=r"unknown model 'svm'.*logreg, sklearn, two-layer"):
         kinds.get("svm")
     assert kinds.kind_of(object()) is None
 

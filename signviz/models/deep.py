@@ -247,3 +247,33 @@ class DeepNetwork(GradientModel):
         for layer in reversed(range(1, len(self.weights_))):
             dZ = (self.weights_[layer].T @ dZ) * self._g.derivative(activations[layer])
         return (self.weights_[0].T @ dZ).T
+
+
+def like_keras(settings: dict) -> DeepNetwork:
+    """The network from scratch with a `KerasNetwork`'s settings, to train beside it.
+
+    Parameters
+    ----------
+    settings : dict
+        A KerasNetwork's constructor parameters.
+
+    Raises
+    ------
+    ValueError
+        For settings it does not implement: an optimizer other than Adam, initial
+        weights other than 'uniform'.
+    """
+    optimizer, initializer = KERAS_OPTIMIZERS[0], KERAS_INITIALIZERS[0]
+    if (settings.get("optimizer", optimizer), settings.get("kernel_initializer", initializer)) != (
+        optimizer,
+        initializer,
+    ):
+        raise ValueError(
+            f"The network from scratch implements {optimizer} with '{initializer}' initial "
+            "weights: choose those to compare."
+        )
+    shared = ("hidden_layer_sizes", "activation", "learning_rate", "n_epochs", "batch_size")
+    return DeepNetwork(
+        **{name: settings[name] for name in shared if name in settings},
+        random_state=int(settings.get("random_state", 42)),
+    )
