@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from signviz import explain, figures, kinds, texts, ui
+from signviz import compare, figures, kinds, texts, ui
 
 MODEL_PAGES = (
     "chapters/logistic_regression.py",
@@ -12,9 +12,9 @@ MODEL_PAGES = (
     "chapters/keras_network.py",
 )
 MODE_LABELS = {
-    explain.THIS_MODEL: "wrong for this model",
-    explain.ALL_MODELS: "wrong for all models",
-    explain.SOME_MODELS: "wrong for some, not all",
+    compare.THIS_MODEL: "wrong for this model",
+    compare.ALL_MODELS: "wrong for all models",
+    compare.SOME_MODELS: "wrong for some, not all",
 }
 GALLERY_KEY = "mistakes_gallery"
 IMAGE_KEY = "mistakes_image"
@@ -42,8 +42,8 @@ them below to see which pixels pushed the model to its answer.
 )
 
 records = ui.trained_models(task)
-untrained = [record.title for record in records if not explain.is_trained(record.model)]
-records = [record for record in records if explain.is_trained(record.model)]
+untrained = [record.title for record in records if not compare.is_trained(record.model)]
+records = [record for record in records if compare.is_trained(record.model)]
 if not records:
     st.info(
         f"No model has been trained on {first} against {second} in this session yet. "
@@ -60,7 +60,7 @@ if untrained:
 
 models = {record.title: record.model for record in records}
 evaluations = {
-    record.title: explain.evaluate(
+    record.title: compare.evaluate(
         record.model, task.x_train, task.y_train, task.x_test, task.y_test
     )
     for record in records
@@ -108,27 +108,27 @@ for start in range(0, len(records), CONFUSION_COLUMNS):
         )
 
 st.header("The images they get wrong")
-probabilities = explain.probabilities(models, task.x_test)
+probabilities = compare.probabilities(models, task.x_test)
 mode = st.radio(
-    "Show the test images", explain.MODES, format_func=MODE_LABELS.get, horizontal=True,
+    "Show the test images", compare.MODES, format_func=MODE_LABELS.get, horizontal=True,
     key="mistakes_mode", persist_state="session",
 )  # fmt: skip
 model_name = None
-if mode == explain.THIS_MODEL:
+if mode == compare.THIS_MODEL:
     least_accurate = min(models, key=lambda name: evaluations[name].test_accuracy)
     model_name = st.selectbox(
         "Model", list(models), index=list(models).index(least_accurate), key="mistakes_model",
         persist_state="session", help="At first, the model with the most test mistakes.",
     )  # fmt: skip
-shown = explain.misclassified(probabilities, task.y_test, mode, model_name).tolist()
-if mode == explain.SOME_MODELS:
+shown = compare.misclassified(probabilities, task.y_test, mode, model_name).tolist()
+if mode == compare.SOME_MODELS:
     description = "wrong for some models but not all"
-elif mode == explain.ALL_MODELS and len(models) > 1:
+elif mode == compare.ALL_MODELS and len(models) > 1:
     description = "wrong for every model"
 else:
     description = f"wrong for {model_name or records[0].title}"
 if not shown:
-    if mode == explain.SOME_MODELS and len(models) == 1:
+    if mode == compare.SOME_MODELS and len(models) == 1:
         st.info(
             "With a single model, no image can be wrong for some models but not all: "
             "train another model to compare their mistakes."
@@ -138,9 +138,9 @@ if not shown:
     ending()
     st.stop()
 
-wrong = explain.wrong_answers(probabilities, task.y_test)
+wrong = compare.wrong_answers(probabilities, task.y_test)
 considered = {model_name: probabilities[model_name]} if model_name else probabilities
-confidence = explain.wrong_confidence(considered, task.y_test)
+confidence = compare.wrong_confidence(considered, task.y_test)
 
 
 def hover_text(index: int) -> str:

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 from PIL import ImageDraw
 
-from signviz import explain, export, figures, kinds, photo, ui
+from signviz import compare, export, figures, kinds, photo, ui
 
 MODEL_PAGES = (
     "chapters/logistic_regression.py",
@@ -154,7 +154,7 @@ else:
 # -- what the models say --------------------------------------------------------------------
 
 st.header("What the models say")
-records = [record for record in ui.trained_models(task) if explain.is_trained(record.model)]
+records = [record for record in ui.trained_models(task) if compare.is_trained(record.model)]
 if not records:
     st.info(
         f"No model has been trained on {first} against {second} in this session yet: train "

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from signviz.models.activations import get_activation, sigmoid
-from signviz.training import cost_rises
 
 #: Units count as identical when their weights differ by less than this share of the
 #: largest weight: in exact arithmetic they are equal, but the matrix products may
@@ -333,6 +332,33 @@ def stuck_near_chance(
 # -- cost jumps and the first steps of logistic regression -----------------------------
 
 
+def cost_rises(costs, *, by: float = 0.1) -> list[int]:
+    """Where the cost jumped up: the iterations whose cost exceeds the one before by
+    more than the fraction ``by``, one per jump (a jump spread over a few iterations
+    counts once, at its first).
+
+    Gradient descent with a fixed learning rate can take a step too long for a steep
+    spot of the cost: the cost jumps, and the next steps bring it back down.
+
+    Parameters
+    ----------
+    costs : sequence of float
+        The cost before each iteration (``cost_history_``).
+    by : float, default 0.1
+
+    Returns
+    -------
+    list of int
+        Iteration numbers, counted from 0 like ``cost_history_``.
+    """
+    costs = np.asarray(costs, dtype=float)
+    if costs.size < 2:
+        return []
+    rising = np.flatnonzero(costs[1:] > costs[:-1] * (1 + by)) + 1
+    first_of_each = np.diff(rising, prepend=-np.inf) > 5
+    return [int(iteration) for iteration in rising[first_of_each]]
+
+
 @dataclass(frozen=True)
 class CostJumps:
     """Where a cost curve went up instead of down.
@@ -347,7 +373,7 @@ class CostJumps:
     steps : int
         Steps taken (costs minus one).
     jumps : tuple of int
-        Iterations of the large jumps (`signviz.training.cost_rises`).
+        Iterations of the large jumps (`cost_rises`).
     first_jump_cost, cost_before : float
         The cost at the first large jump (iteration ``first_jump``) and just before.
     """
@@ -388,7 +414,7 @@ def cost_jumps(costs, *, by: float = 0.1) -> CostJumps | None:
     costs : sequence of float, shape (n,)
         The cost before each iteration (``cost_history_``).
     by : float, default 0.1
-        A jump is a rise by more than this fraction (see `signviz.training.cost_rises`).
+        A jump is a rise by more than this fraction (see `cost_rises`).
     """
     costs = np.asarray(costs, dtype=float)
     jumps = cost_rises(costs, by=by)
@@ -994,7 +1020,7 @@ def blank_explanation(model, x, values) -> BlankExplanation | None:
     x : array of shape (n_features,)
         The image.
     values : array of shape (n_features,)
-        The map (``explain.explanation(model, x)``'s values).
+        The map (``compare.explanation(model, x)``'s values).
     """
     if np.any(np.asarray(values) != 0):
         return None

@@ -336,7 +336,7 @@ def download_buttons(record: TrainedModel | None) -> None:
 
 
 def explanation_maps(records: list[TrainedModel], image: np.ndarray, label_names, key: str):
-    """Each model's explanation map of one image (see `signviz.explain.explanation`).
+    """Each model's explanation map of one image (see `signviz.compare.explanation`).
 
     Parameters
     ----------
@@ -349,11 +349,11 @@ def explanation_maps(records: list[TrainedModel], image: np.ndarray, label_names
     key : str
         Prefix of the charts' keys, one per page.
     """
-    from signviz import diagnose, explain, figures
+    from signviz import compare, diagnose, figures
 
     x = np.asarray(image, dtype=float).reshape(-1)
     for record in records:
-        values, kind = explain.explanation(record.model, x)
+        values, kind = compare.explanation(record.model, x)
         z = float(record.model.decision_function(x[None, :])[0])
         st.plotly_chart(
             figures.explanation_map(
@@ -362,7 +362,7 @@ def explanation_maps(records: list[TrainedModel], image: np.ndarray, label_names
             ),
             key=f"{key}-explanation-{record.kind}",
         )  # fmt: skip
-        if kind == explain.CONTRIBUTION:
+        if kind == compare.CONTRIBUTION:
             bias = float(np.ravel(record.model.intercept_)[0])
             st.caption(
                 f"The pixels add up to {values.sum():.3g} and the bias is {bias:.3g}: "

@@ -324,3 +324,12 @@ def test_keras_stuck_keeps_dead_units_of_relu_only():
     relu = diagnose.keras_stuck([0.694], "relu", (8, 4), dead_units=(8, 0))
     assert relu.dead_units == (8, 0)
     assert "a whole layer is dead" in relu.message()
+
+
+def test_cost_rises_finds_each_jump_once():
+    costs = [1.0, 0.9, 0.8, 1.2, 1.5, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.39, 0.5, 0.3]
+    # 0.8 -> 1.2 -> 1.5 is one jump (iterations 3 and 4); 0.39 -> 0.5 another.
+    assert diagnose.cost_rises(costs) == [3, 12]
+    assert diagnose.cost_rises(costs, by=0.3) == [3]
+    assert diagnose.cost_rises([0.7, 0.6, 0.5, 0.52]) == []  # a rise of 4 % is not a jump
+    assert diagnose.cost_rises([]) == diagnose.cost_rises([1.0]) == []
