@@ -7,18 +7,22 @@ the numbers behind it, or ``None`` when there is nothing to say. Every finding h
 ``message()`` in Markdown, built from those numbers only, so a page can show it with
 one line and a test can check each number it states.
 
+- `two_layer_report`: every finding below that concerns a trained two-layer network,
+  as `Notice` objects a page only renders;
 - `zero_initialization`: a two-layer network started at zero is a constant (tanh,
-  relu) or a set of identical units (sigmoid);
+  relu) or a set of identical units (sigmoid); `zero_initialization_outcome` says so
+  before training;
 - `cost_scale`: how far the cost really moved, for a chart whose axis zooms in;
 - `stuck_near_chance`: a network near chance whose cost has stopped falling, told
   apart from one that is still learning;
-- `cost_jumps` and `first_logistic_steps`: where the cost rose, and why the very
+- `cost_rises`, `cost_jumps` and `first_logistic_steps`: where the cost rose, and why the very
   first steps of logistic regression overshoot;
 - `step_direction` and `logistic_step_directions`: what a gradient step changed in
   the weights, against the mean images of the two classes;
 - `tutorial_two_layer_cost`: the tutorial's two-layer cost (only the ``-y log y_hat``
   term) beside the full cross-entropy;
-- `keras_stuck`: a Keras network whose loss stays high, explained per activation;
+- `dead_units` and `keras_stuck`: relu units that never fire, and a layered network
+  whose loss stays high, explained per activation;
 - `cross_validation_summary`: folds, mean and spread, all in percent;
 - `blank_explanation`: why a network's explanation map is empty for one image.
 """
@@ -135,6 +139,28 @@ def zero_initialization(model) -> ZeroInitialization | None:
         largest_output_weight=float(np.max(np.abs(W2))),
         output_bias=float(np.asarray(model.output_bias_).reshape(-1)[0]),
         largest_unit_difference=difference,
+    )
+
+
+def zero_initialization_outcome(activation: str) -> str:
+    """What starting every weight at zero will do with ``activation`` hidden units,
+    said before training (`zero_initialization` says what it did after).
+
+    Parameters
+    ----------
+    activation : {"tanh", "sigmoid", "relu"}
+    """
+    at_zero = float(get_activation(activation).forward(np.zeros(1))[0])
+    name = "σ" if activation == "sigmoid" else activation
+    if at_zero == 0:
+        return (
+            f"With {activation} hidden units, {name}(0) = 0: no weight ever moves, only the "
+            "output bias learns, and the network gives every image the same answer (its unit "
+            "images stay blank)"
+        )
+    return (
+        f"With {activation} hidden units, {name}(0) = {at_zero:g}: the weights move, but every "
+        "hidden unit gets the same gradient and they stay identical (identical unit images)"
     )
 
 
@@ -327,6 +353,90 @@ def stuck_near_chance(
         initial_saturation,
         saturation,
     )
+
+
+# -- everything about a trained two-layer network --------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A finding put into words, with how loudly a page shows it.
+
+    Attributes
+    ----------
+    level : {"warning", "info", "caption"}
+    text : str
+        Markdown.
+    icon : str or None
+    """
+
+    level: str
+    text: str
+    icon: str | None = None
+
+
+@dataclass(frozen=True)
+class TwoLayerReport:
+    """What a trained two-layer network's run did, measured.
+
+    Attributes
+    ----------
+    saturation, initial_saturation : float
+        Shares of the hidden outputs on the training images where the activation is
+        flat, now and with the initial weights.
+    notices : tuple of Notice
+        The findings worth saying, most important first.
+    """
+
+    saturation: float
+    initial_saturation: float
+    notices: tuple[Notice, ...]
+
+
+def two_layer_report(model, costs, x_train, y_train, x_test, y_test) -> TwoLayerReport:
+    """Diagnose a trained `TwoLayerNetwork`: blank or identical units (zero initial
+    weights), a run stuck near chance, a flat cost, cost jumps, and the tutorial's
+    cost at the start.
+
+    Parameters
+    ----------
+    model : TwoLayerNetwork
+        Trained (or paused).
+    costs : sequence of float
+        Its cost history, as drawn.
+    x_train : array of shape (n_train, n_features)
+    y_train : array of shape (n_train,)
+    x_test : array of shape (n_test, n_features)
+    y_test : array of shape (n_test,)
+    """
+    from sklearn.base import clone
+
+    initial = clone(model).partial_fit(x_train, y_train, n_iterations=0)
+    saturation = float(model.saturation(x_train))
+    initial_saturation = float(initial.saturation(x_train))
+    notices = []
+    if (zero := zero_initialization(model)) is not None:
+        notices.append(Notice("warning", zero.message(), "🪞"))
+    elif not model.diverged_ and (
+        stuck := stuck_near_chance(
+            costs,
+            model.score(x_test, y_test),
+            initial_saturation=initial_saturation,
+            saturation=saturation,
+        )
+    ):
+        level = "warning" if stuck.kind == "stuck" else "info"
+        notices.append(Notice(level, stuck.message(), "🧊"))
+    scale = cost_scale(costs)
+    if scale is not None and scale.kind == "flat":
+        notices.append(Notice("caption", scale.message(stretched=False)))
+    if not model.diverged_ and (jumps := cost_jumps(costs)):
+        notices.append(Notice("caption", jumps.message()))
+    probabilities = initial.predict_proba(x_train)[:, 1].astype(float)
+    if np.all((probabilities > 0) & (probabilities < 1)):  # both logs finite
+        start = tutorial_two_layer_cost(probabilities, y_train)
+        notices.append(Notice("caption", start.message(at="the initial weights (iteration 0)")))
+    return TwoLayerReport(saturation, initial_saturation, tuple(notices))
 
 
 # -- cost jumps and the first steps of logistic regression -----------------------------

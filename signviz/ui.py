@@ -372,6 +372,15 @@ def explanation_maps(records: list[TrainedModel], image: np.ndarray, label_names
             st.caption(blank.message())
 
 
+def notices(found) -> None:
+    """Show findings (`signviz.diagnose.Notice`), each at its level."""
+    for notice in found:
+        if notice.level == "caption":
+            st.caption(notice.text)
+        else:
+            getattr(st, notice.level)(notice.text, icon=notice.icon)
+
+
 # -- live training -------------------------------------------------------------------
 
 #: A Train or Continue run of the numpy models lasts at least this long, paced by the

@@ -333,3 +333,40 @@ def test_cost_rises_finds_each_jump_once():
     assert diagnose.cost_rises(costs, by=0.3) == [3]
     assert diagnose.cost_rises([0.7, 0.6, 0.5, 0.52]) == []  # a rise of 4 % is not a jump
     assert diagnose.cost_rises([]) == diagnose.cost_rises([1.0]) == []
+
+
+# -- the two-layer report ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("activation", "expected"),
+    [
+        ("tanh", "tanh(0) = 0: no weight"),
+        ("relu", "relu(0) = 0: no weight"),
+        ("sigmoid", "σ(0) = 0.5"),
+    ],
+)
+def test_zero_initialization_outcome_follows_the_activation_at_zero(activation, expected):
+    outcome = diagnose.zero_initialization_outcome(activation)
+    assert expected in outcome
+    assert ("identical" in outcome) == (activation == "sigmoid")
+
+
+def test_a_two_layer_report_renders_the_findings_of_its_run(toy_images):
+    X, y = toy_images
+    model = TwoLayerNetwork(initialization="zeros", n_iterations=30).fit(X, y)
+    report = diagnose.two_layer_report(model, model.cost_history_, X, y, X, y)
+    first = report.notices[0]
+    assert (first.level, first.text) == ("warning", diagnose.zero_initialization(model).message())
+    assert report.saturation == pytest.approx(model.saturation(X))
+    assert report.initial_saturation == 0.0  # every hidden input 0 at the start
+
+    model = TwoLayerNetwork(n_iterations=30, random_state=1).fit(X, y)
+    jumping = [0.7, 0.6, 0.9, 0.5, 0.4, 0.3]
+    report = diagnose.two_layer_report(model, jumping, X, y, X, y)
+    texts = [notice.text for notice in report.notices]
+    assert diagnose.cost_jumps(jumping).message() in texts
+    assert all(notice.level != "warning" for notice in report.notices)
+    initial = TwoLayerNetwork(random_state=1).partial_fit(X, y, n_iterations=0)
+    start = diagnose.tutorial_two_layer_cost(initial.predict_proba(X)[:, 1], y)
+    assert texts[-1] == start.message(at="the initial weights (iteration 0)")

@@ -26,6 +26,7 @@ EXPECTED = {
     "names_logistic_regression": set(),
     "names_mistakes": set(),
     "names_two_layer_network": set(),
+    "two_layer_how_it_learns": set(),
     "two_layer_initialization": set(),
     "two_layer_why_tanh": set(),
 }
