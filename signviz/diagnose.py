@@ -17,8 +17,8 @@ one line and a test can check each number it states.
   apart from one that is still learning;
 - `cost_rises`, `cost_jumps` and `first_logistic_steps`: where the cost rose, and why the very
   first steps of logistic regression overshoot;
-- `step_direction` and `logistic_step_directions`: what a gradient step changed in
-  the weights, against the mean images of the two classes;
+- `step_change`, `step_direction` and `logistic_step_directions`: what a gradient step
+  changed in the weights, against the mean images of the two classes;
 - `tutorial_two_layer_cost`: the tutorial's two-layer cost (only the ``-y log y_hat``
   term) beside the full cross-entropy;
 - `dead_units` and `keras_stuck`: relu units that never fire, and a layered network
@@ -717,6 +717,58 @@ def step_direction(change, X, y, label_names=("label 0", "label 1"), *, clear: f
         with_difference=correlations["class_difference"],
         label_names=tuple(label_names),
     )
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """What the last Step button changed in the weights.
+
+    Attributes
+    ----------
+    steps : int
+        Iterations the click made.
+    change : array of shape (n_features,)
+        The weights after minus the weights before.
+    gradient_norm : float
+        The length of the last gradient.
+    """
+
+    steps: int
+    change: np.ndarray
+    gradient_norm: float
+
+    def title(self) -> str:
+        """``"What the last step changed"``, or of the last ``steps`` steps."""
+        if self.steps == 1:
+            return "What the last step changed"
+        return f"What the last {self.steps} steps changed"
+
+    def message(self) -> str:
+        """The gradient's size and how it moved the weights, in Markdown."""
+        return (
+            f"The gradient's size was **{self.gradient_norm:.4g}**; each weight moved by "
+            "the learning rate times its slope."
+        )
+
+
+def step_change(command: str, before, after, gradient_norm: float) -> StepChange | None:
+    """What a Step click changed, or None after any other command.
+
+    Parameters
+    ----------
+    command : str
+        The last button pressed ("Step 1", "Step 10", "Train"...).
+    before, after : signviz.trainer.Frame or None
+        The frames shown before the click and now (``iteration``, ``weights``).
+    gradient_norm : float
+        The model's ``gradient_norm_``.
+    """
+    if not command.startswith("Step") or before is None or after is None:
+        return None
+    if before.iteration >= after.iteration:
+        return None
+    change = np.ravel(np.asarray(after.weights, dtype=float) - before.weights)
+    return StepChange(int(after.iteration - before.iteration), change, float(gradient_norm))
 
 
 @dataclass(frozen=True)

@@ -370,3 +370,21 @@ def test_a_two_layer_report_renders_the_findings_of_its_run(toy_images):
     initial = TwoLayerNetwork(random_state=1).partial_fit(X, y, n_iterations=0)
     start = diagnose.tutorial_two_layer_cost(initial.predict_proba(X)[:, 1], y)
     assert texts[-1] == start.message(at="the initial weights (iteration 0)")
+
+
+def test_step_change_only_after_a_step_that_moved():
+    from signviz.trainer import Frame
+
+    def frame(iteration, weights):
+        return Frame(iteration, 0.5, 0.5, 0.5, np.zeros(2, np.float32), np.float32(weights))
+
+    before, after = frame(3, [0.0, 1.0, 2.0]), frame(13, [0.5, 1.0, 1.0])
+    step = diagnose.step_change("Step 10", before, after, 0.25)
+    np.testing.assert_allclose(step.change, [0.5, 0.0, -1.0])
+    assert step.title() == "What the last 10 steps changed"
+    assert "**0.25**" in step.message()
+    one = diagnose.step_change("Step 1", before, frame(4, [0, 1, 2]), 1.0)
+    assert one.steps == 1 and one.title() == "What the last step changed"
+    assert diagnose.step_change("Train", before, after, 0.25) is None
+    assert diagnose.step_change("Step 1", None, after, 0.25) is None
+    assert diagnose.step_change("Step 1", after, after, 0.25) is None  # nothing moved

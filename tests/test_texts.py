@@ -18,6 +18,7 @@ EXPECTED = {
     "keras_about": set(),
     "keras_cross_validation": {"n_folds"},
     "keras_from_scratch_differences": set(),
+    "logistic_how_it_learns": {"label_1"},
     "logistic_summary": {"n_test"},
     "names_computation_graph": set(),
     "names_dataset": set(),
