@@ -32,14 +32,7 @@ task = ui.current_task()
 first, second = task.label_names
 
 st.title("7. Mistakes & comparison")
-st.markdown(
-    f"""
-Every model you have trained in this session on **{first}** against **{second}**, on the
-same split, side by side: how often each is right, and on which test images each one
-goes wrong. A model's mistakes say more about it than its accuracy does: pick one of
-them below to see which pixels pushed the model to its answer.
-"""
-)
+st.markdown(texts.load("mistakes_intro", label_0=first, label_1=second))
 
 records = ui.trained_models(task)
 untrained = [record.title for record in records if not compare.is_trained(record.model)]
@@ -115,39 +108,24 @@ mode = st.radio(
 )  # fmt: skip
 model_name = None
 if mode == compare.THIS_MODEL:
-    least_accurate = min(models, key=lambda name: evaluations[name].test_accuracy)
     model_name = st.selectbox(
-        "Model", list(models), index=list(models).index(least_accurate), key="mistakes_model",
-        persist_state="session", help="At first, the model with the most test mistakes.",
+        "Model", list(models), index=list(models).index(compare.least_accurate(evaluations)),
+        key="mistakes_model", persist_state="session",
+        help="At first, the model with the most test mistakes.",
     )  # fmt: skip
-shown = compare.misclassified(probabilities, task.y_test, mode, model_name).tolist()
-if mode == compare.SOME_MODELS:
-    description = "wrong for some models but not all"
-elif mode == compare.ALL_MODELS and len(models) > 1:
-    description = "wrong for every model"
-else:
-    description = f"wrong for {model_name or records[0].title}"
+found = compare.gallery(probabilities, task.y_test, mode, model_name)
+shown, wrong, confidence = found.indices.tolist(), found.wrong, found.confidence
 if not shown:
-    if mode == compare.SOME_MODELS and len(models) == 1:
-        st.info(
-            "With a single model, no image can be wrong for some models but not all: "
-            "train another model to compare their mistakes."
-        )
-    else:
-        st.success(f"No test image is {description}.", icon="🎯")
+    ui.notices([found.empty_notice()])
     ending()
     st.stop()
-
-wrong = compare.wrong_answers(probabilities, task.y_test)
-considered = {model_name: probabilities[model_name]} if model_name else probabilities
-confidence = compare.wrong_confidence(considered, task.y_test)
 
 
 def hover_text(index: int) -> str:
     """Every model's probability and answer for one test image."""
     lines = [f"{task.names_test[index]}: shows {task.label_names[task.y_test[index]]}"]
     for name, probability in probabilities.items():
-        answer = task.label_names[int(probability[index] > 0.5)]
+        answer = task.label_names[compare.answer(probability[index])]
         verdict = "wrong" if wrong[name][index] else "right"
         lines.append(f"{name}: P({second}) = {probability[index]:.3f}, says {answer} ({verdict})")
     return "<br>".join(lines)
@@ -164,7 +142,7 @@ def pick_from_gallery(shown: list[int]) -> None:
 st.plotly_chart(
     figures.image_grid(
         task.images_test[shown],
-        title=f"{len(shown)} test images {description}",
+        title=f"{len(shown)} test images {found.description()}",
         captions=[
             f"{task.label_names[task.y_test[index]]} · {confidence[index]:.0%}" for index in shown
         ],
@@ -174,11 +152,11 @@ st.plotly_chart(
     on_select=partial(pick_from_gallery, shown),
     selection_mode="points",
 )
-wrong_model = "the model" if model_name or len(models) == 1 else "the most confident wrong model"
 st.caption(
     "The most confidently wrong come first. Each tile: the digit the image really shows, "
-    f"then how sure {wrong_model} was of its wrong answer (50 % is a coin toss). Rest the "
-    "pointer on a tile for every model's probability; click it to explain it below."
+    f"then how sure {found.whose_confidence()} was of its wrong answer (50 % is a coin "
+    "toss). Rest the pointer on a tile for every model's probability; click it to explain "
+    "it below."
 )
 
 st.header("Why did they answer that?")
@@ -196,25 +174,11 @@ image_column.plotly_chart(
 )
 with answers_column:
     for name, probability in probabilities.items():
-        answer = task.label_names[int(probability[picked] > 0.5)]
+        answer = task.label_names[compare.answer(probability[picked])]
         mark = "❌" if wrong[name][picked] else "✅"
         st.markdown(f"{mark} **{name}** says **{answer}**: P({second}) = {probability[picked]:.3f}")
 
-st.markdown(
-    f"""
-Each map below gives every pixel a value: red pushed the model's score `z` towards
-**{second}**, blue towards **{first}**, white did nothing.
-
-- **Logistic regression** (both versions) adds up one term per pixel, its brightness
-  times its weight: the map shows those terms, `w · x`, and with the bias they sum
-  exactly to `z`. A dark pixel adds nothing, whatever its weight.
-- **The networks** mix the pixels in their hidden units, so no pixel has a share of its
-  own. Their map shows the gradient of `z` instead: how fast the score would change if
-  that one pixel got brighter, which tells where the network is looking right here. It
-  is often speckled: the hidden weights start as random noise, and training only adds
-  image-shaped changes to them, so much of that noise stays.
-"""
-)
+st.markdown(texts.load("mistakes_maps", label_0=first, label_1=second))
 ui.explanation_maps(records, task.images_test[picked], task.label_names, key="mistakes")
 
 ending()

@@ -364,7 +364,7 @@ class Notice:
 
     Attributes
     ----------
-    level : {"warning", "info", "caption"}
+    level : {"warning", "info", "success", "caption"}
     text : str
         Markdown.
     icon : str or None

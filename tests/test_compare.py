@@ -189,3 +189,36 @@ def test_a_model_stopped_before_its_first_step_is_not_trained(images):
     assert not compare.is_trained(LogisticRegressionGD())
     assert compare.is_trained(LogisticRegressionGD(n_iterations=1).fit(X, y))
     assert compare.is_trained(TwoLayerNetwork().partial_fit(X, y, n_iterations=0))
+
+
+def test_a_gallery_says_what_its_images_are():
+    chosen = compare.gallery(PROBABILITIES, LABELS, "this model", "b")
+    np.testing.assert_array_equal(chosen.indices, [3, 5, 0])
+    np.testing.assert_allclose(chosen.confidence, [0.7, 0.0, 0.0, 0.9, 0.0, 0.8])  # b's only
+    assert chosen.description() == "wrong for b" and chosen.whose_confidence() == "the model"
+    both = compare.gallery(PROBABILITIES, LABELS, "all", "b")  # the model only counts alone
+    assert both.model is None and both.description() == "wrong for every model"
+    assert both.whose_confidence() == "the most confident wrong model"
+    np.testing.assert_allclose(both.confidence, compare.wrong_confidence(PROBABILITIES, LABELS))
+    assert compare.gallery(PROBABILITIES, LABELS, "some").description() == (
+        "wrong for some models but not all"
+    )
+    only_a = compare.gallery({"a": PROBABILITIES["a"]}, LABELS, "all")
+    assert only_a.description() == "wrong for a" and only_a.whose_confidence() == "the model"
+
+
+def test_an_empty_gallery_says_why():
+    alone = compare.gallery({"a": PROBABILITIES["a"]}, LABELS, "some").empty_notice()
+    assert alone.level == "info" and "With a single model" in alone.text
+    perfect = {"a": LABELS * 0.8 + 0.1, "b": LABELS * 0.6 + 0.2}
+    notice = compare.gallery(perfect, LABELS, "all").empty_notice()
+    assert (notice.level, notice.text) == ("success", "No test image is wrong for every model.")
+
+
+def test_the_answer_and_the_least_accurate_model():
+    assert [compare.answer(p) for p in (0.2, 0.5, 0.51)] == [0, 0, 1]
+    evaluations = {
+        name: compare.Evaluation(0.9, accuracy, np.zeros((2, 2), int), 1)
+        for name, accuracy in (("a", 0.8), ("b", 0.7), ("c", 0.7))
+    }
+    assert compare.least_accurate(evaluations) == "b"

@@ -20,6 +20,8 @@ EXPECTED = {
     "keras_from_scratch_differences": set(),
     "logistic_how_it_learns": {"label_1"},
     "logistic_summary": {"n_test"},
+    "mistakes_intro": {"label_0", "label_1"},
+    "mistakes_maps": {"label_0", "label_1"},
     "names_computation_graph": set(),
     "names_dataset": set(),
     "names_gradient_descent": set(),
