@@ -3,7 +3,7 @@ network from scratch."""
 
 import streamlit as st
 
-from signviz import cross_validation, diagnose, figures, texts, ui
+from signviz import cross_validation, diagnose, figures, kinds, texts, ui
 from signviz.models.deep import KERAS_INITIALIZERS, KERAS_OPTIMIZERS, layer_summary, like_keras
 
 DEFAULT_SIZES = (8, 4)
@@ -64,7 +64,7 @@ settings = {
     "batch_size": batch_size,
     "random_state": int(seed),
 }
-trainer = ui.trainer("keras", task, lambda network: network.first_layer_weights())
+trainer = ui.trainer("keras", task, kinds.get("keras").first_layer_weights)
 
 
 def new_network():
@@ -199,7 +199,7 @@ try:
 except ValueError as reason:
     from_scratch = None
     st.caption(str(reason))
-deep_trainer = ui.trainer("deep", task, lambda network: network.weights_[0])
+deep_trainer = ui.trainer("deep", task, kinds.get("deep").first_layer_weights)
 
 
 def deep_controls() -> None:

@@ -28,7 +28,10 @@ initial_weight = right.number_input(
     persist_state="session", help="Every weight starts here; the bias starts at 0.",
 )  # fmt: skip
 
-trainer = ui.trainer(KIND, task, lambda model: model.coef_[0], min_seconds=ui.MIN_RUN_SECONDS)
+trainer = ui.trainer(
+    KIND, task, lambda model: kinds.get(KIND).first_layer_weights(model)[0],
+    min_seconds=ui.MIN_RUN_SECONDS,
+)  # fmt: skip
 
 
 @st.cache_data(max_entries=16, show_spinner="Following the direction of every step...")

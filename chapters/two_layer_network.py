@@ -4,7 +4,7 @@ import inspect
 
 import streamlit as st
 
-from signviz import diagnose, figures, texts, ui
+from signviz import diagnose, figures, kinds, texts, ui
 from signviz.models import TwoLayerNetwork
 from signviz.models import two_layer as kernels
 
@@ -55,7 +55,7 @@ show_change = right.toggle(
 )  # fmt: skip
 
 trainer = ui.trainer(
-    KIND, task, lambda model: model.hidden_weights_, min_seconds=ui.MIN_RUN_SECONDS
+    KIND, task, kinds.get(KIND).first_layer_weights, min_seconds=ui.MIN_RUN_SECONDS
 )
 
 

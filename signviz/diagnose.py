@@ -24,6 +24,8 @@ one line and a test can check each number it states.
 - `dead_units` and `keras_stuck`: relu units that never fire, and a layered network
   whose loss stays high, explained per activation;
 - `cross_validation_summary`: folds, mean and spread, all in percent;
+- `sweep_grid`, `best_run` and `best_run_of_each_cell`: what a sweep's grid says, and
+  which run to show;
 - `blank_explanation`: why a network's explanation map is empty for one image.
 """
 
@@ -1133,6 +1135,114 @@ def cross_validation_summary(fold_accuracies) -> CrossValidationSummary:
     if not values or any(not 0 <= value <= 1 for value in values):
         raise ValueError(f"Fold accuracies must be fractions between 0 and 1, got {values}.")
     return CrossValidationSummary("summary", values)
+
+
+# -- a hyperparameter sweep ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepGrid:
+    """What a sweep's grid says so far.
+
+    Attributes
+    ----------
+    summary : signviz.sweep.GridSummary
+        The grid (``best()``, ``cell()``, ``finished``, ``diverged``, ``test_accuracy``).
+    changed : dict of str to (value, tutorial value)
+        The settings every run shares that differ from the tutorial's.
+    tutorial_cell : tuple of int or None
+        Where the tutorial's values of the two axes are on the grid.
+    labels : dict of str to str
+        Each hyperparameter's name in words.
+    """
+
+    summary: object
+    changed: dict
+    tutorial_cell: tuple[int, int] | None
+    labels: dict
+
+    def message(self) -> str:
+        """The best cell, the diverged runs, the tutorial's cell and what differs from
+        the tutorial, in Markdown."""
+        from signviz.sweep import format_value
+
+        summary, names = self.summary, self.labels
+        lines = []
+        if (best := summary.best()) is not None:
+            x_value, y_value, accuracy = best
+            lines.append(
+                f"Best test accuracy so far: **{accuracy:.1%}**, with {names[summary.x]} "
+                f"{format_value(x_value)} and {names[summary.y]} {format_value(y_value)}."
+            )
+        if diverged := int(summary.diverged.sum()):
+            lines.append(
+                f"{diverged} of {int(summary.finished.sum())} finished runs diverged (grey): "
+                "their steps were too large, so the cost blew up instead of falling."
+            )
+        cell = self.tutorial_cell
+        if cell is None:
+            lines.append("The tutorial's values of these two settings are not on this grid.")
+        elif summary.finished[cell] and summary.finished[cell] > summary.diverged[cell]:
+            lines.append(
+                "The tutorial's settings (framed in red) reached "
+                f"{summary.test_accuracy[cell]:.1%}."
+            )
+        if self.changed:
+            lines.append(
+                "Unlike the tutorial, every run here has "
+                + ", ".join(
+                    f"{names[name]} {format_value(value)} (the tutorial: {format_value(tutorial)})"
+                    for name, (value, tutorial) in self.changed.items()
+                )
+                + "."
+            )
+        return "\n\n".join(lines)
+
+
+def sweep_grid(summary, fixed: dict, tutorial: dict, labels: dict) -> SweepGrid:
+    """Findings about a sweep's grid, for the page to put under it.
+
+    Parameters
+    ----------
+    summary : signviz.sweep.GridSummary
+    fixed : dict
+        The settings every run shares (``Sweep.fixed``).
+    tutorial : dict
+        The tutorial's settings of the model.
+    labels : dict of str to str
+        Each hyperparameter's name in words.
+    """
+    changed = {
+        name: (value, tutorial[name]) for name, value in fixed.items() if value != tutorial[name]
+    }
+    cell = summary.cell(tutorial[summary.x], tutorial[summary.y])
+    return SweepGrid(summary, changed, cell, dict(labels))
+
+
+def best_run(results):
+    """The most accurate run; a diverged one only if every run diverged.
+
+    Parameters
+    ----------
+    results : non-empty sequence of signviz.sweep.RunResult
+    """
+    return max(results, key=lambda result: (not result.diverged, result.test_accuracy))
+
+
+def best_run_of_each_cell(results, summary) -> dict[tuple[int, int], int]:
+    """``(column, row)`` of each grid cell -> the index of its best run (see `best_run`).
+
+    Parameters
+    ----------
+    results : sequence of signviz.sweep.RunResult
+    summary : signviz.sweep.GridSummary
+    """
+    cells: dict[tuple[int, int], list] = {}
+    for result in results:
+        column = summary.x_values.index(result.settings[summary.x])
+        row = summary.y_values.index(result.settings[summary.y])
+        cells.setdefault((column, row), []).append(result)
+    return {cell: best_run(runs).index for cell, runs in cells.items()}
 
 
 # -- a blank explanation map -----------------------------------------------------------

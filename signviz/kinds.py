@@ -33,6 +33,12 @@ class ModelKind:
         ``"module:Class"`` of the estimator that implements it.
     length : str
         The constructor parameter that sets how long it trains (``"n_iterations"``...).
+    first_layer : str
+        How to read a trained model's first-layer weights, ``(units, n_features)``: the
+        name of a learned attribute, ``"name[0]"`` for the first of a list, or
+        ``"name()"`` for a method.
+    unit_name : str
+        What one row of those weights is called ("hidden unit").
     file_suffix : str
         The file a trained model is saved to: ``".npz"``, or ``".keras"`` for Keras.
     """
@@ -42,6 +48,8 @@ class ModelKind:
     unit: str
     class_path: str
     length: str
+    first_layer: str
+    unit_name: str
     file_suffix: str = ".npz"
 
     @property
@@ -52,6 +60,15 @@ class ModelKind:
     def units(self, count: int) -> str:
         """``count`` with the unit its training counts: ``"1 epoch"``, ``"150 iterations"``."""
         return f"{count} {self.unit}{'' if count == 1 else 's'}"
+
+    def first_layer_weights(self, model):
+        """The trained ``model``'s first-layer weights, one row per unit,
+        ``(units, n_features)`` (a logistic regression: one row)."""
+        name = self.first_layer.removesuffix("[0]").removesuffix("()")
+        value = getattr(model, name)
+        if self.first_layer.endswith("()"):
+            return value()
+        return value[0] if self.first_layer.endswith("[0]") else value
 
     def model_class(self) -> type:
         """The estimator class (imports its module: scikit-learn, or TensorFlow for Keras)."""
@@ -80,6 +97,8 @@ _KINDS = (
         ITERATION,
         "signviz.models.logistic:LogisticRegressionGD",
         "n_iterations",
+        "coef_",
+        "weight",
     ),
     ModelKind(
         "sklearn",
@@ -87,6 +106,8 @@ _KINDS = (
         ITERATION,
         "sklearn.linear_model:LogisticRegression",
         "max_iter",
+        "coef_",
+        "weight",
     ),
     ModelKind(
         "two-layer",
@@ -94,6 +115,8 @@ _KINDS = (
         ITERATION,
         "signviz.models.two_layer:TwoLayerNetwork",
         "n_iterations",
+        "hidden_weights_",
+        "hidden unit",
     ),
     ModelKind(
         "deep",
@@ -101,6 +124,8 @@ _KINDS = (
         EPOCH,
         "signviz.models.deep:DeepNetwork",
         "n_epochs",
+        "weights_[0]",
+        "unit of the first layer",
     ),
     ModelKind(
         "keras",
@@ -108,6 +133,8 @@ _KINDS = (
         EPOCH,
         "signviz.models.keras_network:KerasNetwork",
         "n_epochs",
+        "first_layer_weights()",
+        "unit of the first layer",
         file_suffix=".keras",
     ),
 )

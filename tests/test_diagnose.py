@@ -388,3 +388,54 @@ def test_step_change_only_after_a_step_that_moved():
     assert diagnose.step_change("Train", before, after, 0.25) is None
     assert diagnose.step_change("Step 1", None, after, 0.25) is None
     assert diagnose.step_change("Step 1", after, after, 0.25) is None  # nothing moved
+
+
+# -- a sweep's grid ----------------------------------------------------------------------
+
+
+def sweep_results():
+    from signviz.sweep import RunResult, Sweep
+
+    plan = Sweep("two-layer", {"learning_rate": [0.01, 10.0], "hidden_units": [1, 3]})
+    accuracy = {(0.01, 1): 0.8, (0.01, 3): 0.9, (10.0, 1): 0.95, (10.0, 3): math.nan}
+    results = []
+    for index, settings in enumerate(plan.runs()):
+        value = accuracy[(settings["learning_rate"], settings["hidden_units"])]
+        diverged = math.isnan(value)
+        results.append(RunResult(index, settings, (0.7, 0.5), value, value, diverged, None, 1.0))
+    return plan, results
+
+
+def test_the_best_run_of_a_sweep_and_of_each_cell():
+    from signviz.sweep import summarize
+
+    plan, results = sweep_results()
+    assert diagnose.best_run(results).test_accuracy == 0.95
+    assert diagnose.best_run([results[-1]]) is results[-1]  # only a diverged one: that one
+    summary = summarize(plan, results, "learning_rate", "hidden_units")
+    cells = diagnose.best_run_of_each_cell(results, summary)
+    for (column, row), index in cells.items():
+        settings = results[index].settings
+        assert settings["learning_rate"] == summary.x_values[column]
+        assert settings["hidden_units"] == summary.y_values[row]
+    assert len(cells) == 4
+
+
+def test_a_sweep_grid_says_the_best_the_diverged_and_the_tutorials_cell():
+    from signviz.sweep import summarize
+
+    plan, results = sweep_results()
+    summary = summarize(plan, results, "learning_rate", "hidden_units")
+    tutorial = {"learning_rate": 0.01, "hidden_units": 3, "n_iterations": 2500}
+    labels = {"learning_rate": "learning rate", "hidden_units": "hidden units"}
+    labels["n_iterations"] = "iterations"
+    grid = diagnose.sweep_grid(summary, {"n_iterations": 500}, tutorial, labels)
+    message = grid.message()
+    assert "Best test accuracy so far: **95.0%**, with learning rate 10 and hidden units 1." in (
+        message
+    )
+    assert "1 of 4 finished runs diverged (grey)" in message
+    assert "The tutorial's settings (framed in red) reached 90.0%." in message
+    assert "every run here has iterations 500 (the tutorial: 2500)." in message
+    elsewhere = diagnose.sweep_grid(summary, {}, tutorial | {"hidden_units": 8}, labels)
+    assert "not on this grid" in elsewhere.message() and "Unlike" not in elsewhere.message()

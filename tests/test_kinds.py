@@ -19,6 +19,20 @@ def test_each_kind_builds_its_own_class_and_is_found_again(name):
     assert kinds.get(kinds.UPLOADED + name) is kind
 
 
+def test_first_layer_weights_have_one_row_per_unit():
+    import numpy as np
+
+    X = np.random.default_rng(0).random((20, 6))
+    y = np.arange(20) % 2
+    for name, units in (("logreg", 1), ("sklearn", 1), ("two-layer", 3), ("deep", 8)):
+        kind = kinds.get(name)
+        model = kind.build(2).fit(X, y)
+        weights = kind.first_layer_weights(model)
+        assert np.shape(weights) == (units, 6), name
+    assert kind.unit_name == "unit of the first layer"
+    np.testing.assert_array_equal(weights, model.weights_[0])
+
+
 def test_units_follow_what_training_counts():
     assert kinds.get("logreg").units(150) == "150 iterations"
     assert kinds.get("deep").units(1) == "1 epoch"
