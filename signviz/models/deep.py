@@ -1,4 +1,5 @@
-"""An L-layer network from scratch, trained with Adam on mini-batches: Keras by hand.
+"""The deep network from scratch (the tutorial's L-layer network), trained with Adam on
+mini-batches: Keras by hand.
 
 The tutorial builds its last network with Keras: ``Dense(8, relu) -> Dense(4, relu) ->
 Dense(1, sigmoid)``, weights drawn uniformly from ``[-0.05, 0.05]`` (Keras's
@@ -55,7 +56,7 @@ def backward(weights, activations, A_out, Y, g):
     return gradients[::-1]
 
 
-#: What the Keras page offers (the tutorial's choice first). The numpy twin below
+#: What the Keras page offers (the tutorial's choice first). DeepNetwork below
 #: implements the first of each: Adam, and 'uniform' initial weights.
 KERAS_OPTIMIZERS = ("adam", "sgd", "rmsprop")
 KERAS_INITIALIZERS = ("uniform", "glorot_uniform", "he_normal", "zeros")
