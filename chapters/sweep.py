@@ -147,23 +147,10 @@ def is_running() -> bool:
 
 def status(job) -> None:
     """Where the sweep stands: in the queue, running, stopped or failed."""
-    finished = len(job.results)
-    if job.error is not None:
-        st.error(f"The sweep failed: {job.error}")
-    elif not job.done:
-        place = job.place_in_queue
-        if place is not None:
-            ahead = "yours is next" if place == 1 else f"{place - 1} sweeps ahead of yours"
-            st.info(
-                f"Every worker is busy with other learners' runs: {ahead} in the queue.",
-                icon="⏳",
-            )
-        st.progress(
-            finished / job.total,
-            text=f"{finished} of {job.total} runs finished, {job.running} running",
-        )
-    elif job.stopped and finished < job.total:
-        st.info(f"Stopped: {finished} of {job.total} runs finished, and they are kept.", icon="⏸️")
+    found = diagnose.sweep_status(job)
+    ui.notices(found.notices())
+    if (progress := found.progress()) is not None:
+        st.progress(*progress)
 
 
 def pick_from_heatmap(cells: dict) -> None:

@@ -24,8 +24,8 @@ one line and a test can check each number it states.
 - `dead_units` and `keras_stuck`: relu units that never fire, and a layered network
   whose loss stays high, explained per activation;
 - `cross_validation_summary`: folds, mean and spread, all in percent;
-- `sweep_grid`, `best_run` and `best_run_of_each_cell`: what a sweep's grid says, and
-  which run to show;
+- `sweep_status`, `sweep_grid`, `best_run` and `best_run_of_each_cell`: where a sweep
+  stands, what its grid says, and which run to show;
 - `blank_explanation`: why a network's explanation map is empty for one image.
 """
 
@@ -366,7 +366,7 @@ class Notice:
 
     Attributes
     ----------
-    level : {"warning", "info", "success", "caption"}
+    level : {"error", "warning", "info", "success", "caption"}
     text : str
         Markdown.
     icon : str or None
@@ -1217,6 +1217,65 @@ def sweep_grid(summary, fixed: dict, tutorial: dict, labels: dict) -> SweepGrid:
     }
     cell = summary.cell(tutorial[summary.x], tutorial[summary.y])
     return SweepGrid(summary, changed, cell, dict(labels))
+
+
+@dataclass(frozen=True)
+class SweepStatus:
+    """Where a sweep stands.
+
+    Attributes
+    ----------
+    finished, total, running : int
+        Runs finished, planned and running now.
+    place : int or None
+        Its place in the queue of the shared workers (1: next), None once it runs.
+    done, stopped : bool
+    error : str or None
+        Why it failed.
+    """
+
+    finished: int
+    total: int
+    running: int
+    place: int | None
+    done: bool
+    stopped: bool
+    error: str | None
+
+    def notices(self) -> list[Notice]:
+        """A failure, a wait in the queue, or a stop, put into words."""
+        if self.error is not None:
+            return [Notice("error", f"The sweep failed: {self.error}")]
+        if not self.done and self.place is not None:
+            ahead = (
+                "yours is next" if self.place == 1 else f"{self.place - 1} sweeps ahead of yours"
+            )
+            text = f"Every worker is busy with other learners' runs: {ahead} in the queue."
+            return [Notice("info", text, "⏳")]
+        if self.done and self.stopped and self.finished < self.total:
+            text = f"Stopped: {self.finished} of {self.total} runs finished, and they are kept."
+            return [Notice("info", text, "⏸️")]
+        return []
+
+    def progress(self) -> tuple[float, str] | None:
+        """The share of runs finished and its line, while the sweep is going."""
+        if self.error is not None or self.done:
+            return None
+        text = f"{self.finished} of {self.total} runs finished, {self.running} running"
+        return self.finished / self.total, text
+
+
+def sweep_status(job) -> SweepStatus:
+    """Where ``job`` (a `signviz.sweep.SweepJob`) stands."""
+    return SweepStatus(
+        finished=len(job.results),
+        total=int(job.total),
+        running=int(job.running),
+        place=None if job.done else job.place_in_queue,
+        done=bool(job.done),
+        stopped=bool(job.stopped),
+        error=None if job.error is None else str(job.error),
+    )
 
 
 def best_run(results):

@@ -439,3 +439,25 @@ def test_a_sweep_grid_says_the_best_the_diverged_and_the_tutorials_cell():
     assert "every run here has iterations 500 (the tutorial: 2500)." in message
     elsewhere = diagnose.sweep_grid(summary, {}, tutorial | {"hidden_units": 8}, labels)
     assert "not on this grid" in elsewhere.message() and "Unlike" not in elsewhere.message()
+
+
+def test_a_sweeps_status_in_words():
+    from types import SimpleNamespace
+
+    def job(**fields):
+        defaults = dict(results=[1, 2], total=8, running=2, place_in_queue=None, done=False)
+        return SimpleNamespace(**(defaults | dict(stopped=False, error=None) | fields))
+
+    going = diagnose.sweep_status(job())
+    assert going.notices() == [] and going.progress() == (0.25, "2 of 8 runs finished, 2 running")
+    waiting = diagnose.sweep_status(job(place_in_queue=3)).notices()
+    assert "2 sweeps ahead of yours" in waiting[0].text
+    assert "yours is next" in diagnose.sweep_status(job(place_in_queue=1)).notices()[0].text
+    stopped = diagnose.sweep_status(job(done=True, stopped=True))
+    assert stopped.progress() is None
+    assert stopped.notices()[0].text == "Stopped: 2 of 8 runs finished, and they are kept."
+    assert diagnose.sweep_status(job(done=True, results=list(range(8)))).notices() == []
+    failed = diagnose.sweep_status(job(done=True, error=OSError("no workers")))
+    assert [(n.level, n.text) for n in failed.notices()] == [
+        ("error", "The sweep failed: no workers")
+    ]
