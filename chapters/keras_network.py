@@ -1,6 +1,8 @@
 """Chapter 6: the tutorial's L-layer network with Keras, trained live, beside the same
 network from scratch."""
 
+from functools import partial
+
 import streamlit as st
 
 from signviz import cross_validation, diagnose, figures, kinds, texts, ui
@@ -146,10 +148,16 @@ n_folds = columns[0].number_input(
     help=f"The tutorial: {cross_validation.N_FOLDS}.",
 )  # fmt: skip
 if columns[1].button("Cross-validate", key="keras_cross_validate", width="stretch"):
-    network = ui.load_keras_network().KerasNetwork(**settings)
+    work = partial(
+        cross_validation.run,
+        network=ui.load_keras_network().KerasNetwork(**settings),
+        X=task.x_train,
+        y=task.y_train,
+        n_folds=int(n_folds),
+    )
     started = ui.start_job(
         "keras-cv",
-        lambda job: cross_validation.run(job, network, task.x_train, task.y_train, int(n_folds)),
+        work,
         task=task,
         n_folds=int(n_folds),
         n_epochs=epochs,
