@@ -1,5 +1,5 @@
-"""The kinds of model signviz trains, in one registry: the command line, the chapters,
-the comparison, the sweep and the model files all read it.
+"""The kinds of model signviz trains, in one registry: the command line, the chapters
+(the comparison of chapter 7 among them), the sweep and the model files all read it.
 
 A kind is a short name (``"two-layer"``, what the command line takes and what a model
 file records), the title the pages show, whether its training counts iterations (full
