@@ -1,5 +1,6 @@
 """Benchmarks of the computations: the models against their bare arithmetic, Keras against
-its numpy twin, live drawing against no drawing, the dataset cache against preprocessing."""
+the deep network from scratch, live drawing against no drawing, the dataset cache against
+preprocessing."""
 
 from __future__ import annotations
 
@@ -74,7 +75,8 @@ def two_layer_network(task) -> Result:
 
 
 def keras_against_twin(task) -> list[Result]:
-    """3. Keras's fit against the numpy twin, and the Keras page's live path against fit."""
+    """3. Keras's fit against the deep network from scratch, and the Keras page's live path
+    against fit."""
     from signviz.models.keras_network import KerasNetwork
 
     X, y = task.x_train, task.y_train
@@ -89,7 +91,7 @@ def keras_against_twin(task) -> list[Result]:
         f"twin {twin.score(task.x_test, task.y_test):.1%}"
     )
     speed = Result.at_least(
-        "3a. Keras fit vs numpy twin, time per epoch (100 epochs, batches of 32)",
+        "3a. Keras fit vs deep network from scratch, per epoch (100 epochs, batches of 32)",
         keras_epoch * 1e3,
         twin_epoch * 1e3,
         "ms",

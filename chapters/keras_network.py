@@ -1,17 +1,18 @@
-"""Chapter 6: the tutorial's L-layer network with Keras, trained live, beside its numpy twin."""
+"""Chapter 6: the tutorial's L-layer network with Keras, trained live, beside the same
+network from scratch."""
+
+from functools import partial
 
 import streamlit as st
 
-from signviz import diagnose, figures, texts, ui
-from signviz.models import DeepNetwork
-from signviz.models.deep import layer_summary
+from signviz import cross_validation, diagnose, figures, kinds, texts, ui
+from signviz.models.deep import layer_summary, like_keras
 from signviz.models.options import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
 
 DEFAULT_SIZES = (8, 4)
 BATCH_SIZES = [8, 16, 32, 64, 128, 256]
 
 task = ui.current_task()
-first, second = task.label_names
 
 st.title("6. An L-layer network with Keras")
 architecture = st.expander(
@@ -66,18 +67,11 @@ settings = {
     "batch_size": batch_size,
     "random_state": int(seed),
 }
-
-
-def first_layer(network):
-    """What the page draws: each first-layer unit's weight per pixel, ``(units, pixels)``."""
-    return network.model_.layers[0].get_weights()[0].T
-
-
-trainer = ui.trainer("keras", task, first_layer)
+trainer = ui.trainer("keras", task, kinds.get("keras").first_layer_weights)
 
 
 def new_network():
-    return ui.keras().KerasNetwork(**settings)
+    return ui.load_keras_network().KerasNetwork(**settings)
 
 
 def draw(snapshot, frame) -> None:
@@ -124,70 +118,54 @@ snapshot = ui.live_training(
     ),
     unit="epoch",
 )
-record = ui.keep_settled_model("keras", "Keras network", snapshot, task, settings)
+record = ui.keep_settled_model("keras", snapshot, task, settings)
 ui.download_buttons(record)
 if record is not None and not trainer.active:
     network = record.model
     st.metric("Training time", f"{snapshot.seconds:.1f} s")
-    dead = network.dead_units(task.x_train)
-    layers_dead = ", ".join(
-        f"layer {layer}: {count} of {size}"
-        for layer, (count, size) in enumerate(
-            zip(dead, network.hidden_layer_sizes, strict=True), start=1
-        )
-    )
+    dead = diagnose.dead_units(network, task.x_train)
     stuck = diagnose.keras_stuck(
-        snapshot.costs,
-        network.activation,
-        network.hidden_layer_sizes,
-        dead_units=dead if network.activation == "relu" else None,
+        snapshot.costs, network.activation, network.hidden_layer_sizes, dead.counts
     )
     if stuck is not None:
         st.warning(stuck.message(), icon="🧊")
-    st.caption(
-        "Units that never fire on any training image (dead relus, whose weights stay "
-        f"pale above): {layers_dead}."
-    )
+    st.caption(dead.message())
     st.markdown(texts.load("keras_test_set"))
     with st.expander("Keras's own summary of the model"):
-        lines = []
-        network.model_.summary(print_fn=lambda line, **_: lines.append(line))
-        st.code("\n".join(lines), language=None)
+        st.code(network.summary(), language=None)
 
 with st.expander("The Keras words behind these settings"):
     st.markdown(texts.load("keras_glossary"))
-
-
-def cross_validation(job, network, keras):
-    def fold_done(fold, accuracy):
-        job.report(("fold", fold, accuracy))
-        return job.stop_requested  # Stop skips the folds still to come
-
-    def epoch_done(epoch, logs):
-        job.report(("epoch", epoch, logs))
-        return job.stop_requested
-
-    return keras.cross_validate(
-        network, task.x_train, task.y_train, on_fold_end=fold_done, on_epoch_end=epoch_done
-    )
 
 
 def for_this_task(job) -> bool:
     return job is not None and ui.task_key(job.context["task"]) == ui.task_key(task)
 
 
-st.subheader("3-fold cross-validation")
-columns = st.columns(2)
-if columns[0].button("Cross-validate", key="keras_cross_validate", width="stretch"):
-    keras = ui.keras()
+st.subheader("Cross-validation")
+columns = st.columns(3)
+n_folds = columns[0].number_input(
+    "Folds", 2, 10, cross_validation.N_FOLDS, key="keras_folds", persist_state="session",
+    help=f"The tutorial: {cross_validation.N_FOLDS}.",
+)  # fmt: skip
+if columns[1].button("Cross-validate", key="keras_cross_validate", width="stretch"):
+    work = partial(
+        cross_validation.run,
+        network=ui.load_keras_network().KerasNetwork(**settings),
+        X=task.x_train,
+        y=task.y_train,
+        n_folds=int(n_folds),
+    )
     started = ui.start_job(
         "keras-cv",
-        lambda job: cross_validation(job, keras.KerasNetwork(**settings), keras),
+        work,
         task=task,
+        n_folds=int(n_folds),
+        n_epochs=epochs,
     )
     if started is None:
         st.warning("A cross-validation is already going in this session: stop it first.")
-if columns[1].button("Stop cross-validation", key="keras_stop_cv", width="stretch"):
+if columns[2].button("Stop cross-validation", key="keras_stop_cv", width="stretch"):
     if (running := ui.job("keras-cv")) is not None:
         running.stop()
 
@@ -200,14 +178,12 @@ def validating() -> bool:
 @st.fragment(run_every=0.5 if validating() else None)
 def cross_validation_progress(was_running: bool) -> None:
     """Redraw the cross-validation's progress twice a second; refresh the page at its end."""
-    validation = ui.job("keras-cv")
-    if validation is not None and validation.running:
-        folds = [item for item in validation.progress if item[0] == "fold"]
-        epochs_done = sum(1 for item in validation.progress if item[0] == "epoch")
-        st.progress(
-            min(epochs_done / (3 * epochs), 1.0),
-            text=f"Cross-validation: fold {len(folds) + 1} of 3, {epochs_done} epochs in all",
+    job = ui.job("keras-cv")
+    if job is not None and job.running:
+        done = cross_validation.progress(
+            job.progress, job.context["n_folds"], job.context["n_epochs"]
         )
+        st.progress(done.fraction, text=done.message())
     if was_running and not validating():
         st.rerun()
 
@@ -219,89 +195,62 @@ if for_this_task(validation) and validation.done:
     if validation.error is not None:
         st.error(f"Cross-validation failed: {validation.error}")
     else:
-        result = validation.result
-        st.markdown(
-            "The training images are split into 3 parts; three networks each train on two "
-            "parts and are scored on the third. The spread says how much the result "
-            "depends on the luck of the split."
-        )
-        summary = diagnose.cross_validation_summary(result.fold_accuracies)
+        summary = diagnose.cross_validation_summary(validation.result.fold_accuracies)
+        st.markdown(texts.load("keras_cross_validation", n_folds=validation.context["n_folds"]))
         labels = summary.labels()
         for column, (label, value) in zip(st.columns(len(labels)), labels.items(), strict=True):
             column.metric(label, value)
         st.caption(summary.message())
 
-st.subheader("The numpy twin")
-twin_compatible = optimizer == "adam" and initializer == "uniform"
-if not twin_compatible:
-    st.caption("The twin implements Adam with 'uniform' initial weights: choose those to compare.")
-twin_trainer = ui.trainer("deep", task, lambda twin: twin.weights_[0])
+st.subheader("The same network from scratch")
+try:
+    from_scratch = like_keras(settings)
+except ValueError as reason:
+    from_scratch = None
+    st.caption(str(reason))
+deep_trainer = ui.trainer("deep", task, kinds.get("deep").first_layer_weights)
 
 
-def twin_controls() -> None:
-    if st.session_state.pop("keras_twin_clicked", False) and twin_compatible:
-        twin_trainer.train(
-            DeepNetwork(
-                hidden_layer_sizes=sizes,
-                activation=activation,
-                learning_rate=learning_rate,
-                n_epochs=epochs,
-                batch_size=batch_size,
-                random_state=int(seed),
-            ),
-            epochs,
-        )
+def deep_controls() -> None:
+    if st.session_state.pop("keras_deep_clicked", False) and from_scratch is not None:
+        deep_trainer.train(from_scratch, epochs)
     st.button(
-        "Train the numpy twin",
-        key="keras_train_twin",
-        disabled=not twin_compatible or twin_trainer.active,
+        "Train it from scratch",
+        key="keras_train_deep",
+        disabled=from_scratch is None or deep_trainer.active,
         on_click=st.session_state.__setitem__,
-        args=("keras_twin_clicked", True),
+        args=("keras_deep_clicked", True),
     )
 
 
-def draw_twin(snapshot, frame) -> None:
-    curves = {"numpy twin": snapshot.costs}
+def draw_both(snapshot, frame) -> None:
+    curves = {"from scratch": snapshot.costs}
     if trainer.snapshot.frame is not None:
         curves = {"Keras": trainer.snapshot.costs, **curves}
     st.plotly_chart(
         figures.cost_curves(curves, title="Cost per epoch: the library and the code by hand"),
-        key="twin-comparison",
+        key="deep-comparison",
     )
 
 
-twin_snapshot = ui.live_training(
-    twin_trainer,
-    "twin",
-    draw_twin,
-    controls=twin_controls,
+deep_snapshot = ui.live_training(
+    deep_trainer,
+    "deep",
+    draw_both,
+    controls=deep_controls,
     unit="epoch",
     predictions=False,
-    hint="Press **Train the numpy twin** to train it on the settings above.",
+    hint="Press **Train it from scratch** to train it on the settings above.",
 )
-ui.download_buttons(
-    ui.keep_settled_model("deep", "Numpy twin (from scratch)", twin_snapshot, task, settings)
-)
-if twin_snapshot.model is not None and record is not None:
+ui.download_buttons(ui.keep_settled_model("deep", deep_snapshot, task, settings))
+if deep_snapshot.model is not None and record is not None:
     columns = st.columns(2)
-    columns[0].metric("Twin: time", f"{twin_snapshot.seconds:.2f} s")
+    columns[0].metric("From scratch: time", f"{deep_snapshot.seconds:.2f} s")
     columns[1].metric("Keras: time", f"{snapshot.seconds:.2f} s")
-    st.markdown(texts.load("keras_twin_differences"))
+    st.markdown(texts.load("keras_from_scratch_differences"))
 
 st.header("About this network")
-st.markdown(
-    """
-Once every step is understood, a library can take over the writing. The tutorial's
-last network is built with Keras: two hidden layers of 8 and 4 relu units and a
-sigmoid output, weights drawn uniformly from ±0.05, trained with Adam on batches of 32
-images for 100 epochs. Early layers can learn simple pixel patterns; later layers
-combine them into the evidence the output needs.
-
-Beside it runs its **numpy twin**: the same network written from scratch in this
-project (forward, backward and Adam in a few dozen lines): what the library does for
-you, written out so you can read every step of it.
-"""
-)
+st.markdown(texts.load("keras_about"))
 layers = layer_summary(task.n_features, sizes, activation)
 st.dataframe(layers, hide_index=True)
 st.caption(f"{sum(row['parameters'] for row in layers):,} parameters to learn.")

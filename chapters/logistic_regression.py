@@ -5,12 +5,11 @@ import inspect
 import numpy as np
 import streamlit as st
 
-from signviz import diagnose, figures, texts, ui
+from signviz import diagnose, figures, kinds, texts, ui
 from signviz.models import LogisticRegressionGD
 from signviz.models.logistic import forward_backward
 
 KIND = "logreg"
-TITLE = "Logistic regression (from scratch)"
 
 task = ui.current_task()
 first, second = task.label_names
@@ -29,7 +28,10 @@ initial_weight = right.number_input(
     persist_state="session", help="Every weight starts here; the bias starts at 0.",
 )  # fmt: skip
 
-trainer = ui.trainer(KIND, task, lambda model: model.coef_[0], min_seconds=ui.MIN_RUN_SECONDS)
+trainer = ui.trainer(
+    KIND, task, lambda model: kinds.get(KIND).first_layer_weights(model)[0],
+    min_seconds=ui.MIN_RUN_SECONDS,
+)  # fmt: skip
 
 
 @st.cache_data(max_entries=16, show_spinner="Following the direction of every step...")
@@ -78,7 +80,7 @@ snapshot = ui.live_training(
         trainer, "logreg", new_model=new_model, planned=iterations, learning_rate=learning_rate
     ),
 )
-record = ui.keep_settled_model(KIND, TITLE, snapshot, task)
+record = ui.keep_settled_model(KIND, snapshot, task)
 ui.download_buttons(record)
 settled = record is not None and not trainer.active
 if settled and snapshot.diverged_at is None and (jumps := diagnose.cost_jumps(snapshot.costs)):
@@ -86,26 +88,20 @@ if settled and snapshot.diverged_at is None and (jumps := diagnose.cost_jumps(sn
     st.info(f"{jumps.message()}\n\n{start.message()}", icon="📈")
 command, before = ui.last_command("logreg")
 before = before or snapshot.start  # a step from no model starts a new one, at iteration 0
-if (
-    settled
-    and command.startswith("Step")
-    and before is not None
-    and before.iteration < snapshot.iteration
+if settled and (
+    step := diagnose.step_change(command, before, snapshot.frame, record.model.gradient_norm_)
 ):
-    change = snapshot.frame.weights - before.weights
-    steps = snapshot.iteration - before.iteration
-    st.subheader(
-        "What the last step changed" if steps == 1 else f"What the last {steps} steps changed"
-    )
-    st.markdown(
-        f"The gradient's size was **{record.model.gradient_norm_:.4g}**; each weight moved by "
-        "the learning rate times its slope."
-    )
-    if steps == 1:  # one gradient, so one error pattern behind it
-        direction = diagnose.step_direction(change, task.x_train, task.y_train, task.label_names)
+    st.subheader(step.title())
+    st.markdown(step.message())
+    if step.steps == 1:  # one gradient, so one error pattern behind it
+        direction = diagnose.step_direction(
+            step.change, task.x_train, task.y_train, task.label_names
+        )
         st.markdown(direction.message())
     st.plotly_chart(
-        figures.weight_heatmap(change[np.newaxis, :], task.image_shape, "Change of each weight"),
+        figures.weight_heatmap(
+            step.change[np.newaxis, :], task.image_shape, "Change of each weight"
+        ),
         key="logreg-change",
     )
     model = record.model
@@ -119,15 +115,7 @@ if (
     )
 
 st.header("How it learns")
-st.markdown(
-    f"""
-The simplest neural network has no hidden layer: one unit that weighs every pixel,
-adds a bias, and squashes the total into a probability that the image shows a
-**{second}**. Training starts with every weight at 0.01 and repeats four steps:
-forward propagation, the cost, backward propagation (the gradient), and an update
-against the gradient.
-"""
-)
+st.markdown(texts.load("logistic_how_it_learns", label_1=second))
 st.latex(r"z = w^T x + b \qquad \hat y = \sigma(z) = \frac{1}{1 + e^{-z}}")
 st.latex(
     r"J(w, b) = \frac{1}{m} \sum_{i=1}^{m} \Big[-y^{(i)} \log \hat y^{(i)}"
@@ -149,9 +137,7 @@ st.markdown(
     "so its numbers differ from ours."
 )
 reference = ui.scikit_learn_logistic(task)
-sklearn_record = ui.remember_model(
-    "sklearn", "scikit-learn LogisticRegression", reference.model, task
-)
+sklearn_record = ui.remember_model("sklearn", kinds.get("sklearn").title, reference.model, task)
 sklearn_record.seconds = reference.seconds
 shown = ui.scikit_learn_view(task)  # the same for every learner: built once per task
 columns = st.columns(3)

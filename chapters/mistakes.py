@@ -4,19 +4,17 @@ from functools import partial
 
 import streamlit as st
 
-from signviz import explain, figures, texts, ui
+from signviz import compare, figures, kinds, texts, ui
 
 MODEL_PAGES = (
     "chapters/logistic_regression.py",
     "chapters/two_layer_network.py",
     "chapters/keras_network.py",
 )
-#: Models whose training counts epochs (passes over mini-batches) rather than iterations.
-EPOCH_KINDS = {"deep", "keras", "uploaded-deep"}
 MODE_LABELS = {
-    explain.THIS_MODEL: "wrong for this model",
-    explain.ALL_MODELS: "wrong for all models",
-    explain.SOME_MODELS: "wrong for some, not all",
+    compare.THIS_MODEL: "wrong for this model",
+    compare.ALL_MODELS: "wrong for all models",
+    compare.SOME_MODELS: "wrong for some, not all",
 }
 GALLERY_KEY = "mistakes_gallery"
 IMAGE_KEY = "mistakes_image"
@@ -34,18 +32,11 @@ task = ui.current_task()
 first, second = task.label_names
 
 st.title("7. Mistakes & comparison")
-st.markdown(
-    f"""
-Every model you have trained in this session on **{first}** against **{second}**, on the
-same split, side by side: how often each is right, and on which test images each one
-goes wrong. A model's mistakes say more about it than its accuracy does: pick one of
-them below to see which pixels pushed the model to its answer.
-"""
-)
+st.markdown(texts.load("mistakes_intro", label_0=first, label_1=second))
 
 records = ui.trained_models(task)
-untrained = [record.title for record in records if not explain.is_trained(record.model)]
-records = [record for record in records if explain.is_trained(record.model)]
+untrained = [record.title for record in records if not compare.is_trained(record.model)]
+records = [record for record in records if compare.is_trained(record.model)]
 if not records:
     st.info(
         f"No model has been trained on {first} against {second} in this session yet. "
@@ -62,7 +53,7 @@ if untrained:
 
 models = {record.title: record.model for record in records}
 evaluations = {
-    record.title: explain.evaluate(
+    record.title: compare.evaluate(
         record.model, task.x_train, task.y_train, task.x_test, task.y_test
     )
     for record in records
@@ -72,14 +63,13 @@ st.header("Side by side")
 rows = []
 for record in records:
     evaluation = evaluations[record.title]
-    unit = "epochs" if record.kind in EPOCH_KINDS else "iterations"
     rows.append(
         {
             "model": record.title,
             "train accuracy": evaluation.train_accuracy,
             "test accuracy": evaluation.test_accuracy,
             "training time": record.seconds,
-            "trained for": f"{evaluation.iterations} {unit}",
+            "trained for": kinds.get(record.kind).units(evaluation.iterations),
         }
     )
 st.dataframe(
@@ -111,46 +101,31 @@ for start in range(0, len(records), CONFUSION_COLUMNS):
         )
 
 st.header("The images they get wrong")
-probabilities = explain.probabilities(models, task.x_test)
+probabilities = compare.probabilities(models, task.x_test)
 mode = st.radio(
-    "Show the test images", explain.MODES, format_func=MODE_LABELS.get, horizontal=True,
+    "Show the test images", compare.MODES, format_func=MODE_LABELS.get, horizontal=True,
     key="mistakes_mode", persist_state="session",
 )  # fmt: skip
 model_name = None
-if mode == explain.THIS_MODEL:
-    least_accurate = min(models, key=lambda name: evaluations[name].test_accuracy)
+if mode == compare.THIS_MODEL:
     model_name = st.selectbox(
-        "Model", list(models), index=list(models).index(least_accurate), key="mistakes_model",
-        persist_state="session", help="At first, the model with the most test mistakes.",
+        "Model", list(models), index=list(models).index(compare.least_accurate(evaluations)),
+        key="mistakes_model", persist_state="session",
+        help="At first, the model with the most test mistakes.",
     )  # fmt: skip
-shown = explain.misclassified(probabilities, task.y_test, mode, model_name).tolist()
-if mode == explain.SOME_MODELS:
-    description = "wrong for some models but not all"
-elif mode == explain.ALL_MODELS and len(models) > 1:
-    description = "wrong for every model"
-else:
-    description = f"wrong for {model_name or records[0].title}"
+found = compare.gallery(probabilities, task.y_test, mode, model_name)
+shown, wrong, confidence = found.indices.tolist(), found.wrong, found.confidence
 if not shown:
-    if mode == explain.SOME_MODELS and len(models) == 1:
-        st.info(
-            "With a single model, no image can be wrong for some models but not all: "
-            "train another model to compare their mistakes."
-        )
-    else:
-        st.success(f"No test image is {description}.", icon="🎯")
+    ui.notices([found.empty_notice()])
     ending()
     st.stop()
-
-wrong = explain.wrong_answers(probabilities, task.y_test)
-considered = {model_name: probabilities[model_name]} if model_name else probabilities
-confidence = explain.wrong_confidence(considered, task.y_test)
 
 
 def hover_text(index: int) -> str:
     """Every model's probability and answer for one test image."""
     lines = [f"{task.names_test[index]}: shows {task.label_names[task.y_test[index]]}"]
     for name, probability in probabilities.items():
-        answer = task.label_names[int(probability[index] > 0.5)]
+        answer = task.label_names[compare.answer(probability[index])]
         verdict = "wrong" if wrong[name][index] else "right"
         lines.append(f"{name}: P({second}) = {probability[index]:.3f}, says {answer} ({verdict})")
     return "<br>".join(lines)
@@ -167,7 +142,7 @@ def pick_from_gallery(shown: list[int]) -> None:
 st.plotly_chart(
     figures.image_grid(
         task.images_test[shown],
-        title=f"{len(shown)} test images {description}",
+        title=f"{len(shown)} test images {found.description()}",
         captions=[
             f"{task.label_names[task.y_test[index]]} · {confidence[index]:.0%}" for index in shown
         ],
@@ -177,11 +152,11 @@ st.plotly_chart(
     on_select=partial(pick_from_gallery, shown),
     selection_mode="points",
 )
-wrong_model = "the model" if model_name or len(models) == 1 else "the most confident wrong model"
 st.caption(
     "The most confidently wrong come first. Each tile: the digit the image really shows, "
-    f"then how sure {wrong_model} was of its wrong answer (50 % is a coin toss). Rest the "
-    "pointer on a tile for every model's probability; click it to explain it below."
+    f"then how sure {found.whose_confidence()} was of its wrong answer (50 % is a coin "
+    "toss). Rest the pointer on a tile for every model's probability; click it to explain "
+    "it below."
 )
 
 st.header("Why did they answer that?")
@@ -199,25 +174,11 @@ image_column.plotly_chart(
 )
 with answers_column:
     for name, probability in probabilities.items():
-        answer = task.label_names[int(probability[picked] > 0.5)]
+        answer = task.label_names[compare.answer(probability[picked])]
         mark = "❌" if wrong[name][picked] else "✅"
         st.markdown(f"{mark} **{name}** says **{answer}**: P({second}) = {probability[picked]:.3f}")
 
-st.markdown(
-    f"""
-Each map below gives every pixel a value: red pushed the model's score `z` towards
-**{second}**, blue towards **{first}**, white did nothing.
-
-- **Logistic regression** (both versions) adds up one term per pixel, its brightness
-  times its weight: the map shows those terms, `w · x`, and with the bias they sum
-  exactly to `z`. A dark pixel adds nothing, whatever its weight.
-- **The networks** mix the pixels in their hidden units, so no pixel has a share of its
-  own. Their map shows the gradient of `z` instead: how fast the score would change if
-  that one pixel got brighter, which tells where the network is looking right here. It
-  is often speckled: the hidden weights start as random noise, and training only adds
-  image-shaped changes to them, so much of that noise stays.
-"""
-)
+st.markdown(texts.load("mistakes_maps", label_0=first, label_1=second))
 ui.explanation_maps(records, task.images_test[picked], task.label_names, key="mistakes")
 
 ending()

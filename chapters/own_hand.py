@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 from PIL import ImageDraw
 
-from signviz import explain, export, figures, photo, ui
+from signviz import compare, export, figures, kinds, photo, ui
 
 MODEL_PAGES = (
     "chapters/logistic_regression.py",
@@ -61,7 +61,7 @@ with st.expander("Bring back a model you saved (.npz)"):
                 )
             else:
                 ui.remember_model(  # one uploaded model per kind
-                    f"uploaded-{loaded.kind}", f"Uploaded: {saved.name}", loaded.model, task,
+                    kinds.UPLOADED + loaded.kind, f"Uploaded: {saved.name}", loaded.model, task,
                     loaded.hyperparameters,
                 )  # fmt: skip
                 same_split = (loaded.random_state, loaded.test_size) == (
@@ -70,7 +70,8 @@ with st.expander("Bring back a model you saved (.npz)"):
                 )
                 st.success(
                     f"{saved.name}: a {loaded.kind} model of {pair}, trained for "
-                    f"{int(np.max(loaded.model.n_iter_))} steps, now answers below."
+                    f"{kinds.get(loaded.kind).units(int(np.max(loaded.model.n_iter_)))}, "
+                    "now answers below."
                     + (
                         ""
                         if same_split
@@ -153,7 +154,7 @@ else:
 # -- what the models say --------------------------------------------------------------------
 
 st.header("What the models say")
-records = [record for record in ui.trained_models(task) if explain.is_trained(record.model)]
+records = [record for record in ui.trained_models(task) if compare.is_trained(record.model)]
 if not records:
     st.info(
         f"No model has been trained on {first} against {second} in this session yet: train "

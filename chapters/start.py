@@ -26,7 +26,11 @@ for path, label, icon in [
     ("gradient_descent", "3. Gradient descent, on a single weight", "⛰️"),
     ("logistic_regression", "4. Logistic regression from scratch, beside scikit-learn", "📈"),
     ("two_layer_network", "5. A two-layer network with a hidden layer", "🧠"),
-    ("keras_network", "6. An L-layer network with Keras, beside its numpy twin", "🏗️"),
+    (
+        "keras_network",
+        "6. An L-layer network with Keras, beside the same network from scratch",
+        "🏗️",
+    ),
     ("mistakes", "7. Mistakes: which images fool which model, and why", "🔍"),
     ("own_hand", "7b. Your own hand: show the models a photo of yours", "🤚"),
     ("sweep", "8. Try them: a grid of hyperparameters, trained side by side", "🎛️"),

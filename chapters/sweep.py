@@ -5,13 +5,8 @@ from functools import partial
 
 import streamlit as st
 
-from signviz import figures, sweep, ui
+from signviz import diagnose, figures, kinds, sweep, ui
 
-MODEL_TITLES = {
-    "two-layer": "Two-layer network",
-    "logreg": "Logistic regression",
-    "deep": "L-layer network (the Keras network's numpy twin)",
-}
 #: What the page proposes for each model: the two axes with their values, and shorter
 #: trainings than the tutorial's so that a grid comes back in seconds.
 DEFAULTS = {
@@ -55,7 +50,7 @@ colour is the test accuracy its settings reached.
 )
 
 model = st.selectbox(
-    "Model", list(MODEL_TITLES), format_func=MODEL_TITLES.get, key="sweep_model",
+    "Model", list(DEFAULTS), format_func=lambda name: kinds.get(name).title, key="sweep_model",
     persist_state="session",
 )  # fmt: skip
 parameters = sweep.hyperparameters(model)
@@ -152,23 +147,10 @@ def is_running() -> bool:
 
 def status(job) -> None:
     """Where the sweep stands: in the queue, running, stopped or failed."""
-    finished = len(job.results)
-    if job.error is not None:
-        st.error(f"The sweep failed: {job.error}")
-    elif not job.done:
-        place = job.place_in_queue
-        if place is not None:
-            ahead = "yours is next" if place == 1 else f"{place - 1} sweeps ahead of yours"
-            st.info(
-                f"Every worker is busy with other learners' runs: {ahead} in the queue.",
-                icon="⏳",
-            )
-        st.progress(
-            finished / job.total,
-            text=f"{finished} of {job.total} runs finished, {job.running} running",
-        )
-    elif job.stopped and finished < job.total:
-        st.info(f"Stopped: {finished} of {job.total} runs finished, and they are kept.", icon="⏸️")
+    found = diagnose.sweep_status(job)
+    ui.notices(found.notices())
+    if (progress := found.progress()) is not None:
+        st.progress(*progress)
 
 
 def pick_from_heatmap(cells: dict) -> None:
@@ -180,24 +162,12 @@ def pick_from_heatmap(cells: dict) -> None:
             return
 
 
-def best_run_of_each_cell(results, summary) -> dict:
-    """``(column, row)`` -> index of the cell's most accurate run (a diverged one last)."""
-    cells = {}
-    ranked = sorted(results, key=lambda result: (not result.diverged, result.test_accuracy))
-    for result in ranked:  # the best comes last and stays
-        column = summary.x_values.index(result.settings[summary.x])
-        row = summary.y_values.index(result.settings[summary.y])
-        cells[(column, row)] = result.index
-    return cells
-
-
 def chosen_run(results, summary):
     """The run to look at: the one clicked in the grid or chosen in the menu (the best
     run at first)."""
     by_index = {result.index: result for result in results}
     if st.session_state.get("sweep_run") not in by_index:
-        best = max(results, key=lambda result: (not result.diverged, result.test_accuracy))
-        st.session_state["sweep_run"] = best.index
+        st.session_state["sweep_run"] = diagnose.best_run(results).index
     index = st.selectbox(
         "Look at one run (or click a cell)", sorted(by_index), key="sweep_run",
         format_func=lambda index: figures.run_label(
@@ -207,7 +177,7 @@ def chosen_run(results, summary):
     return by_index[index]
 
 
-def show_run(result, run_task) -> None:
+def show_run(result, run_task, model_kind: str) -> None:
     """One run: its numbers, its cost curve and what its first layer looks at."""
     columns = st.columns(4)
     columns[0].metric("Train accuracy", "—" if result.diverged else f"{result.train_accuracy:.2%}")
@@ -222,14 +192,9 @@ def show_run(result, run_task) -> None:
         ),
         key="sweep-run-cost",
     )
-    estimator = result.model
-    if hasattr(estimator, "hidden_weights_"):
-        weights, what = estimator.hidden_weights_, "hidden unit"
-    elif hasattr(estimator, "weights_"):
-        weights, what = estimator.weights_[0], "unit of the first layer"
-    else:
-        weights, what = estimator.coef_, "weight"
-    if len(weights) == 1 and what == "weight":
+    kind = kinds.get(model_kind)
+    weights, what = kind.first_layer_weights(result.model), kind.unit_name
+    if what == "weight":
         figure = figures.weight_heatmap(
             weights[0], run_task.image_shape, "This run's weights: red for 1, blue for 0"
         )
@@ -263,7 +228,7 @@ def sweep_view(was_running: bool) -> None:
     st.plotly_chart(
         figures.sweep_heatmap(summary, labels=context["labels"], tutorial=context["tutorial"]),
         key=HEATMAP_KEY,
-        on_select=partial(pick_from_heatmap, best_run_of_each_cell(results, summary)),
+        on_select=partial(pick_from_heatmap, diagnose.best_run_of_each_cell(results, summary)),
         selection_mode="points",
     )
     iterations = job.sweep.runs()[0].get(sweep.iterations_parameter(job.sweep.model))
@@ -279,48 +244,14 @@ def sweep_view(was_running: bool) -> None:
         key="sweep-costs",
     )
     if results:
-        describe(job, summary, context)
+        grid = diagnose.sweep_grid(summary, job.sweep.fixed, context["tutorial"], context["labels"])
+        st.markdown(grid.message())
     if results and job.done:  # drawn once the grid is complete: weights are heavy to redraw
-        show_run(chosen_run(results, summary), run_task)
+        show_run(chosen_run(results, summary), run_task, job.sweep.model)
     elif results:
         st.caption("Once the sweep is done, click a cell to see its run's curve and weights.")
     if was_running and job.done:
         st.rerun()
-
-
-def describe(job, summary, context) -> None:
-    """What the grid says so far, in words."""
-    names = context["labels"]
-    lines = []
-    best = summary.best()
-    if best is not None:
-        x_value, y_value, accuracy = best
-        lines.append(
-            f"Best test accuracy so far: **{accuracy:.1%}**, with {names[summary.x]} "
-            f"{sweep.format_value(x_value)} and {names[summary.y]} {sweep.format_value(y_value)}."
-        )
-    diverged = int(summary.diverged.sum())
-    if diverged:
-        lines.append(
-            f"{diverged} of {int(summary.finished.sum())} finished runs diverged (grey): "
-            "their steps were too large, so the cost blew up instead of falling."
-        )
-    cell = summary.cell(context["tutorial"][summary.x], context["tutorial"][summary.y])
-    if cell is None:
-        lines.append("The tutorial's values of these two settings are not on this grid.")
-    elif summary.finished[cell] and summary.finished[cell] > summary.diverged[cell]:
-        lines.append(
-            f"The tutorial's settings (framed in red) reached {summary.test_accuracy[cell]:.1%}."
-        )
-    changed = [
-        f"{names[name]} {sweep.format_value(value)} (the tutorial: "
-        f"{sweep.format_value(context['tutorial'][name])})"
-        for name, value in job.sweep.fixed.items()
-        if value != context["tutorial"][name]
-    ]
-    if changed:
-        lines.append("Unlike the tutorial, every run here has " + ", ".join(changed) + ".")
-    st.markdown("\n\n".join(lines))
 
 
 sweep_view(is_running())

@@ -2,11 +2,9 @@
 
 import inspect
 
-import numpy as np
 import streamlit as st
-from sklearn.base import clone
 
-from signviz import diagnose, figures, texts, ui
+from signviz import diagnose, figures, kinds, texts, ui
 from signviz.models import TwoLayerNetwork
 from signviz.models import two_layer as kernels
 
@@ -43,17 +41,9 @@ seed = columns[2].number_input(
     help="Seed of the random initial weights.",
 )  # fmt: skip
 left, right = st.columns(2)
-ZERO_INIT_CASE = {
-    "tanh": "With tanh hidden units, tanh(0) = 0: no weight ever moves, only the output bias "
-    "learns, and the network gives every image the same answer (its unit images stay blank)",
-    "relu": "With relu hidden units, relu(0) = 0: no weight ever moves, only the output bias "
-    "learns, and the network gives every image the same answer (its unit images stay blank)",
-    "sigmoid": "With sigmoid hidden units, σ(0) = 0.5: the weights move, but every hidden "
-    "unit gets the same gradient and they stay identical (identical unit images)",
-}
 zero_init = left.toggle(
     "Start every weight at zero", key="two_layer_zero_init", persist_state="session",
-    help=f"What the tutorial warns against. {ZERO_INIT_CASE[activation]}. "
+    help=f"What the tutorial warns against. {diagnose.zero_initialization_outcome(activation)}. "
     "Switch the activation to see the other case.",
 )  # fmt: skip
 
@@ -65,23 +55,14 @@ show_change = right.toggle(
 )  # fmt: skip
 
 trainer = ui.trainer(
-    KIND, task, lambda model: model.hidden_weights_, min_seconds=ui.MIN_RUN_SECONDS
+    KIND, task, kinds.get(KIND).first_layer_weights, min_seconds=ui.MIN_RUN_SECONDS
 )
 
 
 def how_it_learns() -> None:
     """The chapter's explanation, below the live part (a projector shows that part first)."""
     st.header("How it learns")
-    st.markdown(
-        """
-    Put a layer of hidden units between the pixels and the answer. Each hidden unit is a
-    logistic regression of its own, with the activation chosen above (the tutorial's is tanh)
-    instead of the sigmoid; the output unit is a
-    logistic regression on the hidden units' outputs. The network can now combine simple
-    pixel patterns into better evidence, and it learns both layers at once by sending the
-    gradient back through the output to every hidden weight.
-    """
-    )
+    st.markdown(texts.load("two_layer_how_it_learns"))
     st.latex(texts.hidden_forward_latex(activation))
     st.latex(
         r"Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]} \qquad "
@@ -145,11 +126,7 @@ def draw(snapshot, frame) -> None:
         )
     elif len(weights) <= LIVE_UNITS_LIMIT:
         st.markdown(f"**{units_title()}** (red: positive, blue: negative, white: 0)")
-        # A white margin on each side keeps the images apart (st.image sets them edge to edge).
-        images = [
-            np.pad(image, ((0, 0), (6, 6), (0, 0)), constant_values=255)
-            for image in figures.weight_images(weights, task.image_shape)
-        ]
+        images = figures.weight_images(weights, task.image_shape, margin=6)
         st.image(images, caption=units, width=120)
 
 
@@ -161,42 +138,24 @@ snapshot = ui.live_training(
         trainer, "two_layer", new_model=new_model, planned=iterations, learning_rate=learning_rate
     ),
 )
-record = ui.keep_settled_model(KIND, "Two-layer network (from scratch)", snapshot, task)
+record = ui.keep_settled_model(KIND, snapshot, task)
 ui.download_buttons(record)
 if record is None or trainer.active:
     how_it_learns()
     st.stop()
 
 model = record.model
-test_accuracy = model.score(task.x_test, task.y_test)
-saturation = model.saturation(task.x_train)
-initial_model = clone(model).partial_fit(task.x_train, task.y_train, n_iterations=0)
-initial_saturation = initial_model.saturation(task.x_train)
+report = diagnose.two_layer_report(
+    model, snapshot.costs, task.x_train, task.y_train, task.x_test, task.y_test
+)
 st.metric(
     "Saturated hidden outputs",
-    f"{saturation:.0%}",
-    delta=f"{saturation - initial_saturation:+.0%} since the start",
+    f"{report.saturation:.0%}",
+    delta=f"{report.saturation - report.initial_saturation:+.0%} since the start",
     delta_color="off",
     help="Outputs where the activation is flat, so almost no gradient flows back.",
 )
-costs = snapshot.costs
-if (zero := diagnose.zero_initialization(model)) is not None:
-    st.warning(zero.message(), icon="🪞")
-elif not model.diverged_ and (
-    stuck := diagnose.stuck_near_chance(
-        costs, test_accuracy, initial_saturation=initial_saturation, saturation=saturation
-    )
-):
-    (st.warning if stuck.kind == "stuck" else st.info)(stuck.message(), icon="🧊")
-scale = diagnose.cost_scale(costs)
-if scale is not None and scale.kind == "flat":
-    st.caption(scale.message(stretched=False))
-if not model.diverged_ and (jumps := diagnose.cost_jumps(costs)):
-    st.caption(jumps.message())
-initial_probabilities = initial_model.predict_proba(task.x_train)[:, 1].astype(float)
-if np.all((initial_probabilities > 0) & (initial_probabilities < 1)):  # both logs finite
-    costs_at_start = diagnose.tutorial_two_layer_cost(initial_probabilities, task.y_train)
-    st.caption(costs_at_start.message(at="the initial weights (iteration 0)"))
+ui.notices(report.notices)
 
 st.subheader("Inside the network, for one test image")
 index = st.slider("Test image", 0, task.n_test - 1, 0, key="two_layer_image")

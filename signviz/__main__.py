@@ -27,7 +27,9 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 
-MODELS = ("logreg", "sklearn", "two-layer", "deep", "keras")
+from signviz import kinds
+
+MODELS = tuple(kinds.KINDS)
 
 #: scikit-learn's iterations when --iterations is not given.
 SKLEARN_MAX_ITER = 150
@@ -415,7 +417,7 @@ def check_save_path(arguments) -> None:
     """``--save``: a Keras network goes to a ``.keras`` file, the others to ``.npz``."""
     if arguments.save is None:
         return
-    suffix = ".keras" if arguments.model == "keras" else ".npz"
+    suffix = kinds.get(arguments.model).file_suffix
     if not arguments.save.endswith(suffix):
         raise UsageError(f"--save: a {arguments.model} model is saved to a {suffix} file")
     folder = os.path.dirname(os.path.abspath(arguments.save))
@@ -491,32 +493,12 @@ def make_estimator(arguments):
         options["hidden_layer_sizes"] = arguments.layers
     if arguments.hidden_units is not None:
         options["hidden_units"] = arguments.hidden_units
-    iterations = arguments.iterations
-    from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
-
-    if arguments.model == "logreg":
-        if iterations is not None:
-            options["n_iterations"] = iterations
-        return LogisticRegressionGD(**options)
-    if arguments.model == "sklearn":
-        from sklearn.linear_model import LogisticRegression
-
-        return LogisticRegression(
-            random_state=arguments.seed,
-            max_iter=SKLEARN_MAX_ITER if iterations is None else iterations,
-        )
-    options["random_state"] = arguments.seed
-    if arguments.model == "two-layer":
-        if iterations is not None:
-            options["n_iterations"] = iterations
-        return TwoLayerNetwork(**options)
-    if iterations is not None:
-        options["n_epochs"] = iterations
-    if arguments.model == "deep":
-        return DeepNetwork(**options)
-    from signviz.models.keras_network import KerasNetwork
-
-    return KerasNetwork(**options)
+    kind = kinds.get(arguments.model)
+    if kind.name == "sklearn":  # the tutorial's settings, not scikit-learn's defaults
+        options["max_iter"] = SKLEARN_MAX_ITER
+    if kind.name != "logreg":  # the tutorial's logistic regression starts at w = 0.01
+        options["random_state"] = arguments.seed
+    return kind.build(arguments.iterations, **options)
 
 
 # -- tutorial ------------------------------------------------------------------------

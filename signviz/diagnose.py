@@ -7,19 +7,25 @@ the numbers behind it, or ``None`` when there is nothing to say. Every finding h
 ``message()`` in Markdown, built from those numbers only, so a page can show it with
 one line and a test can check each number it states.
 
+- `two_layer_report`: every finding below that concerns a trained two-layer network,
+  as `Notice` objects a page only renders;
 - `zero_initialization`: a two-layer network started at zero is a constant (tanh,
-  relu) or a set of identical units (sigmoid);
+  relu) or a set of identical units (sigmoid); `zero_initialization_outcome` says so
+  before training;
 - `cost_scale`: how far the cost really moved, for a chart whose axis zooms in;
 - `stuck_near_chance`: a network near chance whose cost has stopped falling, told
   apart from one that is still learning;
-- `cost_jumps` and `first_logistic_steps`: where the cost rose, and why the very
+- `cost_rises`, `cost_jumps` and `first_logistic_steps`: where the cost rose, and why the very
   first steps of logistic regression overshoot;
-- `step_direction` and `logistic_step_directions`: what a gradient step changed in
-  the weights, against the mean images of the two classes;
+- `step_change`, `step_direction` and `logistic_step_directions`: what a gradient step
+  changed in the weights, against the mean images of the two classes;
 - `tutorial_two_layer_cost`: the tutorial's two-layer cost (only the ``-y log y_hat``
   term) beside the full cross-entropy;
-- `keras_stuck`: a Keras network whose loss stays high, explained per activation;
+- `dead_units` and `keras_stuck`: relu units that never fire, and a layered network
+  whose loss stays high, explained per activation;
 - `cross_validation_summary`: folds, mean and spread, all in percent;
+- `sweep_status`, `sweep_grid`, `best_run` and `best_run_of_each_cell`: where a sweep
+  stands, what its grid says, and which run to show;
 - `blank_explanation`: why a network's explanation map is empty for one image.
 """
 
@@ -31,7 +37,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from signviz.models.activations import get_activation, sigmoid
-from signviz.training import cost_rises
 
 #: Units count as identical when their weights differ by less than this share of the
 #: largest weight: in exact arithmetic they are equal, but the matrix products may
@@ -136,6 +141,28 @@ def zero_initialization(model) -> ZeroInitialization | None:
         largest_output_weight=float(np.max(np.abs(W2))),
         output_bias=float(np.asarray(model.output_bias_).reshape(-1)[0]),
         largest_unit_difference=difference,
+    )
+
+
+def zero_initialization_outcome(activation: str) -> str:
+    """What starting every weight at zero will do with ``activation`` hidden units,
+    said before training (`zero_initialization` says what it did after).
+
+    Parameters
+    ----------
+    activation : {"tanh", "sigmoid", "relu"}
+    """
+    at_zero = float(get_activation(activation).forward(np.zeros(1))[0])
+    name = "σ" if activation == "sigmoid" else activation
+    if at_zero == 0:
+        return (
+            f"With {activation} hidden units, {name}(0) = 0: no weight ever moves, only the "
+            "output bias learns, and the network gives every image the same answer (its unit "
+            "images stay blank)"
+        )
+    return (
+        f"With {activation} hidden units, {name}(0) = {at_zero:g}: the weights move, but every "
+        "hidden unit gets the same gradient and they stay identical (identical unit images)"
     )
 
 
@@ -330,7 +357,118 @@ def stuck_near_chance(
     )
 
 
+# -- everything about a trained two-layer network --------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A finding put into words, with how loudly a page shows it.
+
+    Attributes
+    ----------
+    level : {"error", "warning", "info", "success", "caption"}
+    text : str
+        Markdown.
+    icon : str or None
+    """
+
+    level: str
+    text: str
+    icon: str | None = None
+
+
+@dataclass(frozen=True)
+class TwoLayerReport:
+    """What a trained two-layer network's run did, measured.
+
+    Attributes
+    ----------
+    saturation, initial_saturation : float
+        Shares of the hidden outputs on the training images where the activation is
+        flat, now and with the initial weights.
+    notices : tuple of Notice
+        The findings worth saying, most important first.
+    """
+
+    saturation: float
+    initial_saturation: float
+    notices: tuple[Notice, ...]
+
+
+def two_layer_report(model, costs, x_train, y_train, x_test, y_test) -> TwoLayerReport:
+    """Diagnose a trained `TwoLayerNetwork`: blank or identical units (zero initial
+    weights), a run stuck near chance, a flat cost, cost jumps, and the tutorial's
+    cost at the start.
+
+    Parameters
+    ----------
+    model : TwoLayerNetwork
+        Trained (or paused).
+    costs : sequence of float
+        Its cost history, as drawn.
+    x_train : array of shape (n_train, n_features)
+    y_train : array of shape (n_train,)
+    x_test : array of shape (n_test, n_features)
+    y_test : array of shape (n_test,)
+    """
+    from sklearn.base import clone
+
+    initial = clone(model).partial_fit(x_train, y_train, n_iterations=0)
+    saturation = float(model.saturation(x_train))
+    initial_saturation = float(initial.saturation(x_train))
+    notices = []
+    if (zero := zero_initialization(model)) is not None:
+        notices.append(Notice("warning", zero.message(), "🪞"))
+    elif not model.diverged_ and (
+        stuck := stuck_near_chance(
+            costs,
+            model.score(x_test, y_test),
+            initial_saturation=initial_saturation,
+            saturation=saturation,
+        )
+    ):
+        level = "warning" if stuck.kind == "stuck" else "info"
+        notices.append(Notice(level, stuck.message(), "🧊"))
+    scale = cost_scale(costs)
+    if scale is not None and scale.kind == "flat":
+        notices.append(Notice("caption", scale.message(stretched=False)))
+    if not model.diverged_ and (jumps := cost_jumps(costs)):
+        notices.append(Notice("caption", jumps.message()))
+    probabilities = initial.predict_proba(x_train)[:, 1].astype(float)
+    if np.all((probabilities > 0) & (probabilities < 1)):  # both logs finite
+        start = tutorial_two_layer_cost(probabilities, y_train)
+        notices.append(Notice("caption", start.message(at="the initial weights (iteration 0)")))
+    return TwoLayerReport(saturation, initial_saturation, tuple(notices))
+
+
 # -- cost jumps and the first steps of logistic regression -----------------------------
+
+
+def cost_rises(costs, *, by: float = 0.1) -> list[int]:
+    """Where the cost jumped up: the iterations whose cost exceeds the one before by
+    more than the fraction ``by``, one per jump (a jump spread over a few iterations
+    counts once, at its first).
+
+    Gradient descent with a fixed learning rate can take a step too long for a steep
+    spot of the cost: the cost jumps, and the next steps bring it back down.
+
+    Parameters
+    ----------
+    costs : sequence of float
+        The cost before each iteration (``cost_history_``).
+    by : float, default 0.1
+
+    Returns
+    -------
+    list of int
+        Iteration numbers, counted from 0 like ``cost_history_``.
+    """
+    costs = np.asarray(costs, dtype=float)
+    if costs.size < 2:
+        return []
+    rising = np.flatnonzero(costs[1:] > costs[:-1] * (1 + by)) + 1
+    first_of_each = np.diff(rising, prepend=-np.inf) > 5
+    return [int(iteration) for iteration in rising[first_of_each]]
 
 
 @dataclass(frozen=True)
@@ -347,7 +485,7 @@ class CostJumps:
     steps : int
         Steps taken (costs minus one).
     jumps : tuple of int
-        Iterations of the large jumps (`signviz.training.cost_rises`).
+        Iterations of the large jumps (`cost_rises`).
     first_jump_cost, cost_before : float
         The cost at the first large jump (iteration ``first_jump``) and just before.
     """
@@ -388,7 +526,7 @@ def cost_jumps(costs, *, by: float = 0.1) -> CostJumps | None:
     costs : sequence of float, shape (n,)
         The cost before each iteration (``cost_history_``).
     by : float, default 0.1
-        A jump is a rise by more than this fraction (see `signviz.training.cost_rises`).
+        A jump is a rise by more than this fraction (see `cost_rises`).
     """
     costs = np.asarray(costs, dtype=float)
     jumps = cost_rises(costs, by=by)
@@ -584,6 +722,58 @@ def step_direction(change, X, y, label_names=("label 0", "label 1"), *, clear: f
 
 
 @dataclass(frozen=True)
+class StepChange:
+    """What the last Step button changed in the weights.
+
+    Attributes
+    ----------
+    steps : int
+        Iterations the click made.
+    change : array of shape (n_features,)
+        The weights after minus the weights before.
+    gradient_norm : float
+        The length of the last gradient.
+    """
+
+    steps: int
+    change: np.ndarray
+    gradient_norm: float
+
+    def title(self) -> str:
+        """``"What the last step changed"``, or of the last ``steps`` steps."""
+        if self.steps == 1:
+            return "What the last step changed"
+        return f"What the last {self.steps} steps changed"
+
+    def message(self) -> str:
+        """The gradient's size and how it moved the weights, in Markdown."""
+        return (
+            f"The gradient's size was **{self.gradient_norm:.4g}**; each weight moved by "
+            "the learning rate times its slope."
+        )
+
+
+def step_change(command: str, before, after, gradient_norm: float) -> StepChange | None:
+    """What a Step click changed, or None after any other command.
+
+    Parameters
+    ----------
+    command : str
+        The last button pressed ("Step 1", "Step 10", "Train"...).
+    before, after : signviz.trainer.Frame or None
+        The frames shown before the click and now (``iteration``, ``weights``).
+    gradient_norm : float
+        The model's ``gradient_norm_``.
+    """
+    if not command.startswith("Step") or before is None or after is None:
+        return None
+    if before.iteration >= after.iteration:
+        return None
+    change = np.ravel(np.asarray(after.weights, dtype=float) - before.weights)
+    return StepChange(int(after.iteration - before.iteration), change, float(gradient_norm))
+
+
+@dataclass(frozen=True)
 class LogisticStepDirections:
     """How logistic regression's weights turn, step after step, from generic to telling.
 
@@ -727,12 +917,62 @@ def tutorial_two_layer_cost(probabilities, y) -> TutorialTwoLayerCost:
     return TutorialTwoLayerCost("tutorial_term_only", full, tutorial)
 
 
-# -- Keras: a loss that stays high -----------------------------------------------------
+# -- layered networks: dead units and a loss that stays high ---------------------------
+
+
+@dataclass(frozen=True)
+class DeadUnits:
+    """Units of each hidden layer that output 0 for every training image.
+
+    Attributes
+    ----------
+    counts : tuple of int
+        Dead units, one count per hidden layer.
+    layer_sizes : tuple of int
+        Units per hidden layer.
+    """
+
+    counts: tuple[int, ...]
+    layer_sizes: tuple[int, ...]
+
+    @property
+    def whole_layer(self) -> bool:
+        """Whether every unit of some layer is dead (nothing before it can learn)."""
+        return any(dead == size for dead, size in zip(self.counts, self.layer_sizes, strict=True))
+
+    def per_layer(self) -> str:
+        """``"layer 1: 0 of 8, layer 2: 1 of 4"``."""
+        return ", ".join(
+            f"layer {layer}: {dead} of {size}"
+            for layer, (dead, size) in enumerate(
+                zip(self.counts, self.layer_sizes, strict=True), start=1
+            )
+        )
+
+    def message(self) -> str:
+        """The counts, for a caption under the first layer's weights."""
+        return (
+            "Units that never fire on any training image (dead relus, whose weights stay "
+            f"pale above): {self.per_layer()}."
+        )
+
+
+def dead_units(network, X) -> DeadUnits:
+    """Count the dead units of a trained layered network (`KerasNetwork` or `DeepNetwork`).
+
+    Parameters
+    ----------
+    network : estimator with ``dead_units(X)`` and ``hidden_layer_sizes``
+    X : array of shape (n_samples, n_features)
+        The training images.
+    """
+    counts = tuple(int(count) for count in network.dead_units(X))
+    return DeadUnits(counts, tuple(int(size) for size in network.hidden_layer_sizes))
 
 
 @dataclass(frozen=True)
 class KerasStuck:
-    """A Keras (or numpy twin) network whose loss stayed high.
+    """A Keras network (or the deep network from scratch) whose loss stayed high.
 
     Attributes
     ----------
@@ -767,21 +1007,14 @@ class KerasStuck:
                 "the cost of answering 50 % for every image."
             )
         if self.activation == "relu" and self.dead_units is not None:
-            layers = ", ".join(
-                f"layer {layer}: {dead} of {size}"
-                for layer, (dead, size) in enumerate(
-                    zip(self.dead_units, self.layer_sizes, strict=True), start=1
-                )
-            )
-            whole = any(
-                dead == size for dead, size in zip(self.dead_units, self.layer_sizes, strict=True)
-            )
+            dead = DeadUnits(self.dead_units, self.layer_sizes)
             return start + (
-                f" Dead relu units per hidden layer: {layers}. A relu unit whose input is "
-                "negative for every image outputs 0 and passes no gradient back, so it never "
+                f" Dead relu units per hidden layer: {dead.per_layer()}. A relu unit whose "
+                "input is negative for every image outputs 0 and passes no gradient back, so "
+                "it never "
                 + (
                     "recovers; a whole layer is dead here, so nothing before it can learn."
-                    if whole
+                    if dead.whole_layer
                     else "recovers."
                 )
                 + " Try another seed, a smaller learning rate, or another activation."
@@ -815,7 +1048,8 @@ def keras_stuck(
     layer_sizes : sequence of int
         Units per hidden layer.
     dead_units : sequence of int, optional
-        ``dead_units(x_train)`` of the network, one count per hidden layer.
+        ``dead_units(x_train)`` of the network, one count per hidden layer; used for
+        relu only (other activations never output exactly 0).
     tolerance : float, default 0.1
         A loss within this of ln 2 counts as near chance.
     stuck_above : float, default 0.6
@@ -835,7 +1069,9 @@ def keras_stuck(
         kind=kind,
         activation=activation,
         loss=loss,
-        dead_units=None if dead_units is None else tuple(int(d) for d in dead_units),
+        dead_units=None
+        if dead_units is None or activation != "relu"
+        else tuple(int(d) for d in dead_units),
         layer_sizes=tuple(int(size) for size in layer_sizes),
     )
 
@@ -901,6 +1137,173 @@ def cross_validation_summary(fold_accuracies) -> CrossValidationSummary:
     return CrossValidationSummary("summary", values)
 
 
+# -- a hyperparameter sweep ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepGrid:
+    """What a sweep's grid says so far.
+
+    Attributes
+    ----------
+    summary : signviz.sweep.GridSummary
+        The grid (``best()``, ``cell()``, ``finished``, ``diverged``, ``test_accuracy``).
+    changed : dict of str to (value, tutorial value)
+        The settings every run shares that differ from the tutorial's.
+    tutorial_cell : tuple of int or None
+        Where the tutorial's values of the two axes are on the grid.
+    labels : dict of str to str
+        Each hyperparameter's name in words.
+    """
+
+    summary: object
+    changed: dict
+    tutorial_cell: tuple[int, int] | None
+    labels: dict
+
+    def message(self) -> str:
+        """The best cell, the diverged runs, the tutorial's cell and what differs from
+        the tutorial, in Markdown."""
+        from signviz.sweep import format_value
+
+        summary, names = self.summary, self.labels
+        lines = []
+        if (best := summary.best()) is not None:
+            x_value, y_value, accuracy = best
+            lines.append(
+                f"Best test accuracy so far: **{accuracy:.1%}**, with {names[summary.x]} "
+                f"{format_value(x_value)} and {names[summary.y]} {format_value(y_value)}."
+            )
+        if diverged := int(summary.diverged.sum()):
+            lines.append(
+                f"{diverged} of {int(summary.finished.sum())} finished runs diverged (grey): "
+                "their steps were too large, so the cost blew up instead of falling."
+            )
+        cell = self.tutorial_cell
+        if cell is None:
+            lines.append("The tutorial's values of these two settings are not on this grid.")
+        elif summary.finished[cell] and summary.finished[cell] > summary.diverged[cell]:
+            lines.append(
+                "The tutorial's settings (framed in red) reached "
+                f"{summary.test_accuracy[cell]:.1%}."
+            )
+        if self.changed:
+            lines.append(
+                "Unlike the tutorial, every run here has "
+                + ", ".join(
+                    f"{names[name]} {format_value(value)} (the tutorial: {format_value(tutorial)})"
+                    for name, (value, tutorial) in self.changed.items()
+                )
+                + "."
+            )
+        return "\n\n".join(lines)
+
+
+def sweep_grid(summary, fixed: dict, tutorial: dict, labels: dict) -> SweepGrid:
+    """Findings about a sweep's grid, for the page to put under it.
+
+    Parameters
+    ----------
+    summary : signviz.sweep.GridSummary
+    fixed : dict
+        The settings every run shares (``Sweep.fixed``).
+    tutorial : dict
+        The tutorial's settings of the model.
+    labels : dict of str to str
+        Each hyperparameter's name in words.
+    """
+    changed = {
+        name: (value, tutorial[name]) for name, value in fixed.items() if value != tutorial[name]
+    }
+    cell = summary.cell(tutorial[summary.x], tutorial[summary.y])
+    return SweepGrid(summary, changed, cell, dict(labels))
+
+
+@dataclass(frozen=True)
+class SweepStatus:
+    """Where a sweep stands.
+
+    Attributes
+    ----------
+    finished, total, running : int
+        Runs finished, planned and running now.
+    place : int or None
+        Its place in the queue of the shared workers (1: next), None once it runs.
+    done, stopped : bool
+    error : str or None
+        Why it failed.
+    """
+
+    finished: int
+    total: int
+    running: int
+    place: int | None
+    done: bool
+    stopped: bool
+    error: str | None
+
+    def notices(self) -> list[Notice]:
+        """A failure, a wait in the queue, or a stop, put into words."""
+        if self.error is not None:
+            return [Notice("error", f"The sweep failed: {self.error}")]
+        if not self.done and self.place is not None:
+            ahead = (
+                "yours is next" if self.place == 1 else f"{self.place - 1} sweeps ahead of yours"
+            )
+            text = f"Every worker is busy with other learners' runs: {ahead} in the queue."
+            return [Notice("info", text, "⏳")]
+        if self.done and self.stopped and self.finished < self.total:
+            text = f"Stopped: {self.finished} of {self.total} runs finished, and they are kept."
+            return [Notice("info", text, "⏸️")]
+        return []
+
+    def progress(self) -> tuple[float, str] | None:
+        """The share of runs finished and its line, while the sweep is going."""
+        if self.error is not None or self.done:
+            return None
+        text = f"{self.finished} of {self.total} runs finished, {self.running} running"
+        return self.finished / self.total, text
+
+
+def sweep_status(job) -> SweepStatus:
+    """Where ``job`` (a `signviz.sweep.SweepJob`) stands."""
+    return SweepStatus(
+        finished=len(job.results),
+        total=int(job.total),
+        running=int(job.running),
+        place=None if job.done else job.place_in_queue,
+        done=bool(job.done),
+        stopped=bool(job.stopped),
+        error=None if job.error is None else str(job.error),
+    )
+
+
+def best_run(results):
+    """The most accurate run; a diverged one only if every run diverged.
+
+    Parameters
+    ----------
+    results : non-empty sequence of signviz.sweep.RunResult
+    """
+    return max(results, key=lambda result: (not result.diverged, result.test_accuracy))
+
+
+def best_run_of_each_cell(results, summary) -> dict[tuple[int, int], int]:
+    """``(column, row)`` of each grid cell -> the index of its best run (see `best_run`).
+
+    Parameters
+    ----------
+    results : sequence of signviz.sweep.RunResult
+    summary : signviz.sweep.GridSummary
+    """
+    cells: dict[tuple[int, int], list] = {}
+    for result in results:
+        column = summary.x_values.index(result.settings[summary.x])
+        row = summary.y_values.index(result.settings[summary.y])
+        cells.setdefault((column, row), []).append(result)
+    return {cell: best_run(runs).index for cell, runs in cells.items()}
+
+
 # -- a blank explanation map -----------------------------------------------------------
 
 
@@ -948,7 +1351,7 @@ def blank_explanation(model, x, values) -> BlankExplanation | None:
     x : array of shape (n_features,)
         The image.
     values : array of shape (n_features,)
-        The map (``explain.explanation(model, x)``'s values).
+        The map (``compare.explanation(model, x)``'s values).
     """
     if np.any(np.asarray(values) != 0):
         return None

@@ -31,8 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from signviz import data
-from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
+from signviz import data, kinds
 
 FORMAT = "signviz-model"
 FORMAT_VERSION = 1
@@ -41,7 +40,8 @@ FORMAT_VERSION = 1
 MAX_FILE_BYTES = 64 * 2**20
 #: The largest header, in bytes (the cost history of 100,000 iterations fits).
 MAX_HEADER_BYTES = 4 * 2**20
-KINDS = ("logreg", "sklearn", "two-layer", "deep")
+#: The kinds of model (`signviz.kinds`) saved to ``.npz`` files.
+KINDS = tuple(name for name, kind in kinds.KINDS.items() if kind.file_suffix == ".npz")
 _HEADER = "header"
 
 
@@ -116,13 +116,9 @@ def probabilities_by_digit(model, X, digits) -> list[dict[int, float]]:
 
 def model_kind(model) -> str:
     """The kind (one of `KINDS`) of a trained model; `ExportError` for any other model."""
-    from sklearn.linear_model import LogisticRegression
-
-    for kind, cls in _CLASSES.items():
-        if type(model) is cls:
-            return kind
-    if type(model) is LogisticRegression:
-        return "sklearn"
+    kind = kinds.kind_of(model)
+    if kind is not None and kind.name in KINDS:
+        return kind.name
     raise ExportError(
         f"A {type(model).__name__} cannot be saved as .npz; the kinds that can are "
         f"{', '.join(KINDS)} (a Keras network is saved as .keras)."
@@ -262,11 +258,6 @@ def load_model(source: bytes | str | Path) -> ExportedModel:
 
 # -- internals -----------------------------------------------------------------------
 
-_CLASSES = {
-    "logreg": LogisticRegressionGD,
-    "two-layer": TwoLayerNetwork,
-    "deep": DeepNetwork,
-}
 #: scikit-learn's LogisticRegression: the settings kept (the rest stay at defaults).
 _SKLEARN_SETTINGS = ("C", "max_iter", "random_state", "tol")
 
@@ -423,18 +414,16 @@ def _build(header: dict, arrays: dict[str, np.ndarray]) -> ExportedModel:
 
 
 def _make_model(kind: str, hyperparameters: dict):
+    cls = kinds.get(kind).model_class()
     if kind == "sklearn":
-        from sklearn.linear_model import LogisticRegression
-
         if set(hyperparameters) != set(_SKLEARN_SETTINGS):
             raise ExportError(f"A sklearn model's settings are {', '.join(_SKLEARN_SETTINGS)}.")
-        model = LogisticRegression(**hyperparameters)
+        model = cls(**hyperparameters)
         try:
             model._validate_params()
         except Exception as error:  # scikit-learn's InvalidParameterError, a ValueError
             raise ExportError(f"The file's settings are refused: {error}") from None
         return model
-    cls = _CLASSES[kind]
     allowed = set(cls().get_params())
     if set(hyperparameters) != allowed:
         raise ExportError(

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from signviz import kinds
+
 #: At most this many runs in one sweep: a few hundred are enough to see a pattern, and
 #: each one is a full training.
 MAX_RUNS = 400
@@ -69,42 +71,33 @@ def _parameters(*parameters: Hyperparameter) -> dict[str, Hyperparameter]:
 _LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 _SEEDS = (0, 1, 2, 3, 4, 42)
 
-#: The models a sweep can train, with the class that implements each (imported when a
-#: run starts) and the hyperparameters that can vary.
-MODELS: dict[str, tuple[str, dict[str, Hyperparameter]]] = {
-    "logreg": (
-        "LogisticRegressionGD",
-        _parameters(
-            Hyperparameter("learning_rate", "learning rate", _LEARNING_RATES),
-            Hyperparameter("n_iterations", "iterations", (10, 50, 150, 500, 1000, 2500)),
-            Hyperparameter("initial_weight", "initial weight", (0.0, 0.001, 0.01, 0.1, 1.0)),
-        ),
+#: The models a sweep can train (kinds of `signviz.kinds`, which builds them) and the
+#: hyperparameters that can vary.
+MODELS: dict[str, dict[str, Hyperparameter]] = {
+    "logreg": _parameters(
+        Hyperparameter("learning_rate", "learning rate", _LEARNING_RATES),
+        Hyperparameter("n_iterations", "iterations", (10, 50, 150, 500, 1000, 2500)),
+        Hyperparameter("initial_weight", "initial weight", (0.0, 0.001, 0.01, 0.1, 1.0)),
     ),
-    "two-layer": (
-        "TwoLayerNetwork",
-        _parameters(
-            Hyperparameter("learning_rate", "learning rate", _LEARNING_RATES),
-            Hyperparameter("hidden_units", "hidden units", (1, 2, 3, 4, 8, 16, 32, 64)),
-            Hyperparameter("n_iterations", "iterations", (50, 100, 250, 500, 1000, 2500)),
-            Hyperparameter("activation", "activation", ("tanh", "sigmoid", "relu")),
-            Hyperparameter("init_scale", "initial weight scale", (0.001, 0.01, 0.1, 1.0, 10.0)),
-            Hyperparameter("initialization", "initialization", ("random", "zeros")),
-            Hyperparameter("random_state", "seed", _SEEDS),
-        ),
+    "two-layer": _parameters(
+        Hyperparameter("learning_rate", "learning rate", _LEARNING_RATES),
+        Hyperparameter("hidden_units", "hidden units", (1, 2, 3, 4, 8, 16, 32, 64)),
+        Hyperparameter("n_iterations", "iterations", (50, 100, 250, 500, 1000, 2500)),
+        Hyperparameter("activation", "activation", ("tanh", "sigmoid", "relu")),
+        Hyperparameter("init_scale", "initial weight scale", (0.001, 0.01, 0.1, 1.0, 10.0)),
+        Hyperparameter("initialization", "initialization", ("random", "zeros")),
+        Hyperparameter("random_state", "seed", _SEEDS),
     ),
-    "deep": (
-        "DeepNetwork",
-        _parameters(
-            Hyperparameter("learning_rate", "learning rate", _LEARNING_RATES),
-            Hyperparameter(
-                "hidden_layer_sizes", "hidden layers", ((4,), (8,), (8, 4), (16, 8), (32, 16))
-            ),
-            Hyperparameter("n_epochs", "epochs", (10, 25, 50, 100, 200)),
-            Hyperparameter("activation", "activation", ("relu", "tanh", "sigmoid")),
-            Hyperparameter("batch_size", "batch size", (8, 16, 32, 64, 128)),
-            Hyperparameter("init_scale", "initial weight scale", (0.005, 0.05, 0.5)),
-            Hyperparameter("random_state", "seed", _SEEDS),
+    "deep": _parameters(
+        Hyperparameter("learning_rate", "learning rate", _LEARNING_RATES),
+        Hyperparameter(
+            "hidden_layer_sizes", "hidden layers", ((4,), (8,), (8, 4), (16, 8), (32, 16))
         ),
+        Hyperparameter("n_epochs", "epochs", (10, 25, 50, 100, 200)),
+        Hyperparameter("activation", "activation", ("relu", "tanh", "sigmoid")),
+        Hyperparameter("batch_size", "batch size", (8, 16, 32, 64, 128)),
+        Hyperparameter("init_scale", "initial weight scale", (0.005, 0.05, 0.5)),
+        Hyperparameter("random_state", "seed", _SEEDS),
     ),
 }
 
@@ -112,15 +105,13 @@ MODELS: dict[str, tuple[str, dict[str, Hyperparameter]]] = {
 def model_class(model: str):
     """The class of the model called ``model`` (``"two-layer"`` -> ``TwoLayerNetwork``)."""
     _check_model(model)
-    from signviz import models  # imports scikit-learn: only when a model is wanted
-
-    return getattr(models, MODELS[model][0])
+    return kinds.get(model).model_class()  # imports scikit-learn: only when a model is wanted
 
 
 def hyperparameters(model: str) -> dict[str, Hyperparameter]:
     """The hyperparameters a sweep of ``model`` can vary, by constructor name."""
     _check_model(model)
-    return MODELS[model][1]
+    return MODELS[model]
 
 
 def tutorial_settings(model: str) -> dict:

@@ -28,7 +28,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 from threadpoolctl import threadpool_limits
 
-from signviz import data, figures
+from signviz import data, figures, kinds
 from signviz.jobs import BackgroundJob
 from signviz.trainer import Frame, Snapshot, Trainer, redraw_seconds
 
@@ -317,7 +317,7 @@ def download_buttons(record: TrainedModel | None) -> None:
         st.caption("This run diverged: its weights are not worth saving.")
         return
     stem = f"signviz-{record.kind}-{'-'.join(map(str, record.task.digits))}"
-    if record.kind == "keras":
+    if kinds.get(record.kind).file_suffix == ".keras":
         model_file, suffix = partial(export.keras_file, record.model), ".keras"
     else:
         model_file, suffix = partial(export.save_model, record.model, record.task), ".npz"
@@ -336,7 +336,7 @@ def download_buttons(record: TrainedModel | None) -> None:
 
 
 def explanation_maps(records: list[TrainedModel], image: np.ndarray, label_names, key: str):
-    """Each model's explanation map of one image (see `signviz.explain.explanation`).
+    """Each model's explanation map of one image (see `signviz.compare.explanation`).
 
     Parameters
     ----------
@@ -349,11 +349,11 @@ def explanation_maps(records: list[TrainedModel], image: np.ndarray, label_names
     key : str
         Prefix of the charts' keys, one per page.
     """
-    from signviz import diagnose, explain, figures
+    from signviz import compare, diagnose, figures
 
     x = np.asarray(image, dtype=float).reshape(-1)
     for record in records:
-        values, kind = explain.explanation(record.model, x)
+        values, kind = compare.explanation(record.model, x)
         z = float(record.model.decision_function(x[None, :])[0])
         st.plotly_chart(
             figures.explanation_map(
@@ -362,7 +362,7 @@ def explanation_maps(records: list[TrainedModel], image: np.ndarray, label_names
             ),
             key=f"{key}-explanation-{record.kind}",
         )  # fmt: skip
-        if kind == explain.CONTRIBUTION:
+        if kind == compare.CONTRIBUTION:
             bias = float(np.ravel(record.model.intercept_)[0])
             st.caption(
                 f"The pixels add up to {values.sum():.3g} and the bias is {bias:.3g}: "
@@ -370,6 +370,15 @@ def explanation_maps(records: list[TrainedModel], image: np.ndarray, label_names
             )
         elif (blank := diagnose.blank_explanation(record.model, x, values)) is not None:
             st.caption(blank.message())
+
+
+def notices(found) -> None:
+    """Show findings (`signviz.diagnose.Notice`), each at its level."""
+    for notice in found:
+        if notice.level == "caption":
+            st.caption(notice.text)
+        else:
+            getattr(st, notice.level)(notice.text, icon=notice.icon)
 
 
 # -- live training -------------------------------------------------------------------
@@ -653,9 +662,9 @@ def forget_model(kind: str, task: data.Task) -> None:
     st.session_state.get("trained_models", {}).pop((task_key(task), kind), None)
 
 
-def keep_settled_model(kind: str, title: str, snapshot: Snapshot, task, settings=None):
-    """Remember the model of a paused or finished run for the other chapters; forget it
-    after a Reset. Returns the record, or None."""
+def keep_settled_model(kind: str, snapshot: Snapshot, task, settings=None):
+    """Remember the model of a paused or finished run for the other chapters, under its
+    kind's title (`signviz.kinds`); forget it after a Reset. Returns the record, or None."""
     if snapshot.frame is None:
         forget_model(kind, task)
         return None
@@ -663,7 +672,7 @@ def keep_settled_model(kind: str, title: str, snapshot: Snapshot, task, settings
         return trained_model(kind, task)
     record = trained_model(kind, task)
     if record is None or record.model is not snapshot.model:
-        record = remember_model(kind, title, snapshot.model, task, settings)
+        record = remember_model(kind, kinds.get(kind).title, snapshot.model, task, settings)
     record.seconds = snapshot.seconds
     return record
 
@@ -696,8 +705,9 @@ def last_command(key: str) -> tuple[str, Frame | None]:
     return st.session_state.get(f"{key}_last_command", ("", None))
 
 
-def keras():
-    """The Keras module of signviz, imported on first use with a notice (TensorFlow is slow)."""
+def load_keras_network():
+    """`signviz.models.keras_network`, imported on first use with a notice (TensorFlow is
+    slow to import). Bind it to a name other than ``keras``: it is not the library."""
     with st.spinner("Loading TensorFlow and Keras (the first time takes a few seconds)..."):
         module = importlib.import_module("signviz.models.keras_network")
     keep_keras_state_between_runs()

@@ -302,3 +302,162 @@ def toy_images():
 def test_recent_fall_reads_the_window():
     assert diagnose.recent_fall([1.0, 0.5], 10) == 0.5
     assert math.isnan(diagnose.recent_fall([1.0], 10))
+
+
+def test_dead_units_per_layer_and_a_whole_dead_layer():
+    class Network:
+        hidden_layer_sizes = (8, 4)
+
+        def dead_units(self, X):
+            return [2, 4] if len(X) else [0, 0]
+
+    dead = diagnose.dead_units(Network(), [[0.0]])
+    assert dead.counts == (2, 4) and dead.whole_layer
+    assert dead.per_layer() == "layer 1: 2 of 8, layer 2: 4 of 4"
+    assert "layer 1: 2 of 8, layer 2: 4 of 4." in dead.message()
+    alive = diagnose.dead_units(Network(), [])
+    assert not alive.whole_layer and alive.per_layer() == "layer 1: 0 of 8, layer 2: 0 of 4"
+
+
+def test_keras_stuck_keeps_dead_units_of_relu_only():
+    assert diagnose.keras_stuck([0.694], "tanh", (8, 4), dead_units=(8, 0)).dead_units is None
+    relu = diagnose.keras_stuck([0.694], "relu", (8, 4), dead_units=(8, 0))
+    assert relu.dead_units == (8, 0)
+    assert "a whole layer is dead" in relu.message()
+
+
+def test_cost_rises_finds_each_jump_once():
+    costs = [1.0, 0.9, 0.8, 1.2, 1.5, 0.7, 0.6, 0.55, 0.5, 0.45, 0.4, 0.39, 0.5, 0.3]
+    # 0.8 -> 1.2 -> 1.5 is one jump (iterations 3 and 4); 0.39 -> 0.5 another.
+    assert diagnose.cost_rises(costs) == [3, 12]
+    assert diagnose.cost_rises(costs, by=0.3) == [3]
+    assert diagnose.cost_rises([0.7, 0.6, 0.5, 0.52]) == []  # a rise of 4 % is not a jump
+    assert diagnose.cost_rises([]) == diagnose.cost_rises([1.0]) == []
+
+
+# -- the two-layer report ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("activation", "expected"),
+    [
+        ("tanh", "tanh(0) = 0: no weight"),
+        ("relu", "relu(0) = 0: no weight"),
+        ("sigmoid", "σ(0) = 0.5"),
+    ],
+)
+def test_zero_initialization_outcome_follows_the_activation_at_zero(activation, expected):
+    outcome = diagnose.zero_initialization_outcome(activation)
+    assert expected in outcome
+    assert ("identical" in outcome) == (activation == "sigmoid")
+
+
+def test_a_two_layer_report_renders_the_findings_of_its_run(toy_images):
+    X, y = toy_images
+    model = TwoLayerNetwork(initialization="zeros", n_iterations=30).fit(X, y)
+    report = diagnose.two_layer_report(model, model.cost_history_, X, y, X, y)
+    first = report.notices[0]
+    assert (first.level, first.text) == ("warning", diagnose.zero_initialization(model).message())
+    assert report.saturation == pytest.approx(model.saturation(X))
+    assert report.initial_saturation == 0.0  # every hidden input 0 at the start
+
+    model = TwoLayerNetwork(n_iterations=30, random_state=1).fit(X, y)
+    jumping = [0.7, 0.6, 0.9, 0.5, 0.4, 0.3]
+    report = diagnose.two_layer_report(model, jumping, X, y, X, y)
+    texts = [notice.text for notice in report.notices]
+    assert diagnose.cost_jumps(jumping).message() in texts
+    assert all(notice.level != "warning" for notice in report.notices)
+    initial = TwoLayerNetwork(random_state=1).partial_fit(X, y, n_iterations=0)
+    start = diagnose.tutorial_two_layer_cost(initial.predict_proba(X)[:, 1], y)
+    assert texts[-1] == start.message(at="the initial weights (iteration 0)")
+
+
+def test_step_change_only_after_a_step_that_moved():
+    from signviz.trainer import Frame
+
+    def frame(iteration, weights):
+        return Frame(iteration, 0.5, 0.5, 0.5, np.zeros(2, np.float32), np.float32(weights))
+
+    before, after = frame(3, [0.0, 1.0, 2.0]), frame(13, [0.5, 1.0, 1.0])
+    step = diagnose.step_change("Step 10", before, after, 0.25)
+    np.testing.assert_allclose(step.change, [0.5, 0.0, -1.0])
+    assert step.title() == "What the last 10 steps changed"
+    assert "**0.25**" in step.message()
+    one = diagnose.step_change("Step 1", before, frame(4, [0, 1, 2]), 1.0)
+    assert one.steps == 1 and one.title() == "What the last step changed"
+    assert diagnose.step_change("Train", before, after, 0.25) is None
+    assert diagnose.step_change("Step 1", None, after, 0.25) is None
+    assert diagnose.step_change("Step 1", after, after, 0.25) is None  # nothing moved
+
+
+# -- a sweep's grid ----------------------------------------------------------------------
+
+
+def sweep_results():
+    from signviz.sweep import RunResult, Sweep
+
+    plan = Sweep("two-layer", {"learning_rate": [0.01, 10.0], "hidden_units": [1, 3]})
+    accuracy = {(0.01, 1): 0.8, (0.01, 3): 0.9, (10.0, 1): 0.95, (10.0, 3): math.nan}
+    results = []
+    for index, settings in enumerate(plan.runs()):
+        value = accuracy[(settings["learning_rate"], settings["hidden_units"])]
+        diverged = math.isnan(value)
+        results.append(RunResult(index, settings, (0.7, 0.5), value, value, diverged, None, 1.0))
+    return plan, results
+
+
+def test_the_best_run_of_a_sweep_and_of_each_cell():
+    from signviz.sweep import summarize
+
+    plan, results = sweep_results()
+    assert diagnose.best_run(results).test_accuracy == 0.95
+    assert diagnose.best_run([results[-1]]) is results[-1]  # only a diverged one: that one
+    summary = summarize(plan, results, "learning_rate", "hidden_units")
+    cells = diagnose.best_run_of_each_cell(results, summary)
+    for (column, row), index in cells.items():
+        settings = results[index].settings
+        assert settings["learning_rate"] == summary.x_values[column]
+        assert settings["hidden_units"] == summary.y_values[row]
+    assert len(cells) == 4
+
+
+def test_a_sweep_grid_says_the_best_the_diverged_and_the_tutorials_cell():
+    from signviz.sweep import summarize
+
+    plan, results = sweep_results()
+    summary = summarize(plan, results, "learning_rate", "hidden_units")
+    tutorial = {"learning_rate": 0.01, "hidden_units": 3, "n_iterations": 2500}
+    labels = {"learning_rate": "learning rate", "hidden_units": "hidden units"}
+    labels["n_iterations"] = "iterations"
+    grid = diagnose.sweep_grid(summary, {"n_iterations": 500}, tutorial, labels)
+    message = grid.message()
+    assert "Best test accuracy so far: **95.0%**, with learning rate 10 and hidden units 1." in (
+        message
+    )
+    assert "1 of 4 finished runs diverged (grey)" in message
+    assert "The tutorial's settings (framed in red) reached 90.0%." in message
+    assert "every run here has iterations 500 (the tutorial: 2500)." in message
+    elsewhere = diagnose.sweep_grid(summary, {}, tutorial | {"hidden_units": 8}, labels)
+    assert "not on this grid" in elsewhere.message() and "Unlike" not in elsewhere.message()
+
+
+def test_a_sweeps_status_in_words():
+    from types import SimpleNamespace
+
+    def job(**fields):
+        defaults = dict(results=[1, 2], total=8, running=2, place_in_queue=None, done=False)
+        return SimpleNamespace(**(defaults | dict(stopped=False, error=None) | fields))
+
+    going = diagnose.sweep_status(job())
+    assert going.notices() == [] and going.progress() == (0.25, "2 of 8 runs finished, 2 running")
+    waiting = diagnose.sweep_status(job(place_in_queue=3)).notices()
+    assert "2 sweeps ahead of yours" in waiting[0].text
+    assert "yours is next" in diagnose.sweep_status(job(place_in_queue=1)).notices()[0].text
+    stopped = diagnose.sweep_status(job(done=True, stopped=True))
+    assert stopped.progress() is None
+    assert stopped.notices()[0].text == "Stopped: 2 of 8 runs finished, and they are kept."
+    assert diagnose.sweep_status(job(done=True, results=list(range(8)))).notices() == []
+    failed = diagnose.sweep_status(job(done=True, error=OSError("no workers")))
+    assert [(n.level, n.text) for n in failed.notices()] == [
+        ("error", "The sweep failed: no workers")
+    ]

@@ -124,6 +124,17 @@ def test_weight_images_colour_like_the_heatmaps():
         figures.weight_images(rows, (3, 3))
 
 
+def test_weight_images_can_keep_a_white_margin():
+    rows = np.array([[-2.0, 0.0, 1.0, 2.0]])
+    (plain,) = figures.weight_images(rows, (2, 2), pixel_size=3)
+    (apart,) = figures.weight_images(rows, (2, 2), pixel_size=3, margin=4)
+    assert apart.shape == (6, 6 + 2 * 4, 3)
+    np.testing.assert_array_equal(apart[:, 4:-4], plain)
+    assert (apart[:, :4] == 255).all() and (apart[:, -4:] == 255).all()
+    with pytest.raises(ValueError, match="margin must be 0 or more"):
+        figures.weight_images(rows, (2, 2), margin=-1)
+
+
 def test_cost_curve_has_a_point_per_iteration():
     costs = [3.0, 2.0, 1.5, 1.2]
     figure = figure_json(figures.cost_curve(costs, planned=100, log_y=True))

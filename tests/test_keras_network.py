@@ -112,3 +112,47 @@ def test_the_network_offers_exactly_the_listed_options():
     assert keras_network.INITIALIZERS == KERAS_INITIALIZERS
     for name in KERAS_INITIALIZERS:
         keras_network.make_initializer(name, seed=0)
+
+
+def test_first_layer_weights_and_summary_need_no_keras_internals(toy):
+    X, y = toy
+    network = keras_network.KerasNetwork(hidden_layer_sizes=(5, 3), n_epochs=1)
+    with pytest.raises(keras_network.NotFittedError):
+        network.first_layer_weights()
+    network.fit(X, y)
+    weights = network.first_layer_weights()
+    assert weights.shape == (5, 16)  # (units, features), like DeepNetwork.weights_[0]
+    np.testing.assert_array_equal(weights, network.model_.layers[0].get_weights()[0].T)
+    summary = network.summary()
+    assert f"{16 * 5 + 5 + 5 * 3 + 3 + 3 + 1}" in summary.replace(",", "")  # all parameters
+
+
+def test_a_cross_validation_job_reports_typed_events_and_stops(toy):
+    from signviz import cross_validation
+
+    class Job:
+        def __init__(self, stop_after_folds):
+            self.events, self.stop_after_folds = [], stop_after_folds
+
+        def report(self, event):
+            self.events.append(event)
+
+        @property
+        def stop_requested(self):
+            done = sum(isinstance(e, cross_validation.FoldDone) for e in self.events)
+            return done >= self.stop_after_folds
+
+    X, y = toy
+    network = keras_network.KerasNetwork(hidden_layer_sizes=(4,), n_epochs=2)
+    job = Job(stop_after_folds=99)
+    result = cross_validation.run(job, network, X, y, n_folds=2)
+    epochs = [e for e in job.events if isinstance(e, cross_validation.EpochDone)]
+    folds = [e for e in job.events if isinstance(e, cross_validation.FoldDone)]
+    assert [(e.fold, e.epoch) for e in epochs] == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert all(np.isfinite(e.loss) for e in epochs)
+    assert tuple(e.accuracy for e in folds) == result.fold_accuracies
+    assert cross_validation.progress(job.events, 2, 2).fraction == 1.0
+
+    stopped = Job(stop_after_folds=1)
+    result = cross_validation.run(stopped, network, X, y)
+    assert len(result.fold_accuracies) == 1  # Stop skips the folds still to come

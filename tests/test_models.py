@@ -357,3 +357,22 @@ def test_input_gradients_match_finite_differences(model, toy):
         ) / (2 * epsilon)
     assert np.abs(analytic).max() > 1e-6
     assert relative_error(analytic, numeric) < 1e-6
+
+
+def test_the_deep_network_like_a_keras_network():
+    from signviz.models.deep import like_keras
+
+    settings = {
+        "hidden_layer_sizes": (5,), "activation": "tanh", "kernel_initializer": "uniform",
+        "optimizer": "adam", "learning_rate": 0.01, "n_epochs": 7, "batch_size": 16,
+        "random_state": 3,
+    }  # fmt: skip
+    network = like_keras(settings)
+    assert isinstance(network, DeepNetwork)
+    params = network.get_params()
+    shared = [name for name in settings if name in params]
+    assert len(shared) == 6  # all but the optimizer and the initializer
+    assert all(params[name] == settings[name] for name in shared)
+    for other in ({"optimizer": "sgd"}, {"kernel_initializer": "zeros"}):
+        with pytest.raises(ValueError, match="implements adam with 'uniform'"):
+            like_keras(settings | other)

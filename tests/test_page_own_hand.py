@@ -119,7 +119,7 @@ def test_a_saved_model_comes_back(app):
     saved = export.save_model(record.model, task)
     open_page(app)
     upload(app, "own_hand_model", "mine.npz", saved, "application/octet-stream")
-    assert any("mine.npz: a logreg model of 0 against 1, trained for 30 steps" in s.value
+    assert any("mine.npz: a logreg model of 0 against 1, trained for 30 iterations" in s.value
                for s in app.success)  # fmt: skip
     models = app.session_state["trained_models"]
     (key,) = [key for key in models if key[1] == "uploaded-logreg"]
@@ -222,7 +222,7 @@ def test_a_saved_model_of_another_task_is_explained(app, real_dataset):
     model = LogisticRegressionGD(n_iterations=5).fit(other_seed.x_train, other_seed.y_train)
     upload(app, "own_hand_model", "seed7.npz", export.save_model(model, other_seed), "x/y")
     (success,) = [s.value for s in app.success if "seed7.npz" in s.value]
-    assert "trained for 5 steps" in success
+    assert "trained for 5 iterations" in success
     assert "another split (seed 7, 15% for testing)" in success
     other_pair = data.make_task(real_dataset, (3, 8))
     model = LogisticRegressionGD(n_iterations=5).fit(other_pair.x_train, other_pair.y_train)

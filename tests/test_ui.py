@@ -72,3 +72,28 @@ def test_the_prediction_grid_is_shared_by_equal_models_only(real_dataset):
     other = ui._prediction_grid(task, key, changed)
     assert other is not grid
     assert other.layout.annotations[0].text == "0.90" and grid.layout.annotations[0].text == "0.00"
+
+
+def test_notices_are_shown_at_their_level():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from signviz import diagnose, ui
+
+        ui.notices(
+            [
+                diagnose.Notice("warning", "stuck", "🧊"),
+                diagnose.Notice("info", "queued"),
+                diagnose.Notice("success", "none wrong", "🎯"),
+                diagnose.Notice("error", "failed"),
+                diagnose.Notice("caption", "a detail"),
+            ]
+        )
+
+    app = AppTest.from_function(page).run()
+    assert not app.exception
+    assert [w.value for w in app.warning] == ["stuck"] and app.warning[0].icon == "🧊"
+    assert [i.value for i in app.info] == ["queued"]
+    assert [s.value for s in app.success] == ["none wrong"]
+    assert [e.value for e in app.error] == ["failed"]
+    assert [c.value for c in app.caption] == ["a detail"]

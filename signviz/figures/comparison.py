@@ -14,7 +14,7 @@ from signviz.figures.style import (
     symmetric_limit,
 )
 
-#: What an explanation map holds, by kind (see :func:`signviz.explain.explanation`).
+#: What an explanation map holds, by kind (see :func:`signviz.compare.explanation`).
 MAP_NAMES = {"contribution": "contribution w·x", "gradient": "gradient of z"}
 
 
@@ -77,7 +77,7 @@ def explanation_map(
     image : array of shape (height, width)
         Pixel values in [0, 1].
     values : array of shape (height * width,) or (height, width)
-        One value per pixel (from :func:`signviz.explain.explanation`).
+        One value per pixel (from :func:`signviz.compare.explanation`).
     kind : {"contribution", "gradient"}
         What ``values`` are: names the map and its hover text.
     label_names : tuple of str

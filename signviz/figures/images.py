@@ -137,7 +137,7 @@ def weight_heatmaps(
 
 
 def weight_images(
-    weight_rows: np.ndarray, image_shape: tuple[int, int], *, pixel_size: int = 3
+    weight_rows: np.ndarray, image_shape: tuple[int, int], *, pixel_size: int = 3, margin: int = 0
 ) -> list[np.ndarray]:
     """The pictures of `weight_heatmaps` as plain RGB images, for live previews.
 
@@ -152,13 +152,18 @@ def weight_images(
     pixel_size : int, default 3
         Each weight becomes a square of this many screen pixels, so that the browser
         does not blur the image when it enlarges it.
+    margin : int, default 0
+        White screen pixels added left and right of each image, to keep images apart
+        where they are drawn edge to edge (``st.image`` with a list).
 
     Returns
     -------
-    list of arrays of shape (height * pixel_size, width * pixel_size, 3), uint8
+    list of arrays of shape (height * pixel_size, width * pixel_size + 2 * margin, 3), uint8
     """
     if pixel_size < 1:
         raise ValueError(f"pixel_size must be at least 1, got {pixel_size}.")
+    if margin < 0:
+        raise ValueError(f"margin must be 0 or more, got {margin}.")
     weight_rows = np.atleast_2d(np.asarray(weight_rows, dtype=float))
     limit = symmetric_limit(weight_rows)
     positions, colors = _colorscale_table(WEIGHT_COLORSCALE)
@@ -168,7 +173,8 @@ def weight_images(
         where = np.nan_to_num(where, nan=0.5, posinf=1.0, neginf=0.0)  # a diverged weight
         rgb = np.stack([np.interp(where, positions, channel) for channel in colors.T], axis=-1)
         pixels = np.round(rgb).astype(np.uint8)
-        images.append(pixels.repeat(pixel_size, axis=0).repeat(pixel_size, axis=1))
+        image = pixels.repeat(pixel_size, axis=0).repeat(pixel_size, axis=1)
+        images.append(np.pad(image, ((0, 0), (margin, margin), (0, 0)), constant_values=255))
     return images
 
 

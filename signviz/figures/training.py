@@ -221,7 +221,8 @@ def cost_curves(
     x_title: str = "epoch",
     height: int = 360,
 ) -> go.Figure:
-    """Several cost curves on one chart, one colour each (e.g. Keras and its numpy twin).
+    """Several cost curves on one chart, one colour each (e.g. Keras and the deep network
+    from scratch).
 
     Parameters
     ----------

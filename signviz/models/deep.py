@@ -1,4 +1,5 @@
-"""An L-layer network from scratch, trained with Adam on mini-batches: Keras by hand.
+"""The deep network from scratch (the tutorial's L-layer network), trained with Adam on
+mini-batches: Keras by hand.
 
 The tutorial builds its last network with Keras: ``Dense(8, relu) -> Dense(4, relu) ->
 Dense(1, sigmoid)``, weights drawn uniformly from ``[-0.05, 0.05]`` (Keras's
@@ -27,6 +28,7 @@ import numpy as np
 
 from signviz.models.activations import binary_cross_entropy, get_activation, sigmoid
 from signviz.models.base import GradientModel
+from signviz.models.options import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
 from signviz.validation import check_positive
 
 
@@ -242,3 +244,33 @@ class DeepNetwork(GradientModel):
         for layer in reversed(range(1, len(self.weights_))):
             dZ = (self.weights_[layer].T @ dZ) * self._g.derivative(activations[layer])
         return (self.weights_[0].T @ dZ).T
+
+
+def like_keras(settings: dict) -> DeepNetwork:
+    """The network from scratch with a `KerasNetwork`'s settings, to train beside it.
+
+    Parameters
+    ----------
+    settings : dict
+        A KerasNetwork's constructor parameters.
+
+    Raises
+    ------
+    ValueError
+        For settings it does not implement: an optimizer other than Adam, initial
+        weights other than 'uniform'.
+    """
+    optimizer, initializer = KERAS_OPTIMIZERS[0], KERAS_INITIALIZERS[0]
+    if (settings.get("optimizer", optimizer), settings.get("kernel_initializer", initializer)) != (
+        optimizer,
+        initializer,
+    ):
+        raise ValueError(
+            f"The network from scratch implements {optimizer} with '{initializer}' initial "
+            "weights: choose those to compare."
+        )
+    shared = ("hidden_layer_sizes", "activation", "learning_rate", "n_epochs", "batch_size")
+    return DeepNetwork(
+        **{name: settings[name] for name in shared if name in settings},
+        random_state=int(settings.get("random_state", 42)),
+    )

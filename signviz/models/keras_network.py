@@ -424,6 +424,21 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
             counts.append(int(np.sum(np.all(hidden.numpy() == 0, axis=0))))
         return counts
 
+    def first_layer_weights(self) -> np.ndarray:
+        """Each first-layer unit's weight on each input, ``(units, n_features)``: what a
+        unit looks at (Keras keeps the transpose, one column per unit)."""
+        if not hasattr(self, "model_"):
+            raise NotFittedError("This KerasNetwork has not been trained yet: call fit first.")
+        return np.asarray(self.model_.layers[0].get_weights()[0]).T
+
+    def summary(self) -> str:
+        """Keras's own table of the layers, their output shapes and parameter counts."""
+        if not hasattr(self, "model_"):
+            raise NotFittedError("This KerasNetwork has not been trained yet: call fit first.")
+        lines = []
+        self.model_.summary(print_fn=lambda line, **_: lines.append(line))
+        return "\n".join(lines)
+
     def _output_logit(self, X) -> np.ndarray:
         """``z`` of the output for checked data, ``(n_samples,)``, through a compiled graph:
         a live trainer asks for it after every epoch, and layer by layer in eager mode it

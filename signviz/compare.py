@@ -23,6 +23,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics import confusion_matrix
 from sklearn.utils.validation import check_is_fitted
 
+from signviz.diagnose import Notice
+
 #: The gallery's filters: images wrong for one chosen model, for every model, or for
 #: at least one model but not all of them.
 THIS_MODEL, ALL_MODELS, SOME_MODELS = "this model", "all", "some"
@@ -60,6 +62,11 @@ def probabilities(models: Mapping[str, object], X) -> dict[str, np.ndarray]:
         name: np.asarray(model.predict_proba(X), dtype=float)[:, 1]
         for name, model in models.items()
     }
+
+
+def answer(probability: float) -> int:
+    """A model's answer: label 1 when its probability of label 1 is above 0.5."""
+    return int(probability > 0.5)
 
 
 def wrong_answers(probabilities: Mapping[str, np.ndarray], labels) -> dict[str, np.ndarray]:
@@ -162,6 +169,84 @@ def misclassified(
     indices = np.flatnonzero(selected)
     confidence = wrong_confidence(probabilities, labels)[indices]
     return indices[np.argsort(-confidence, kind="stable")]
+
+
+@dataclass(frozen=True)
+class Gallery:
+    """The test images a filter picks, with the words for what they are.
+
+    Attributes
+    ----------
+    mode : {"this model", "all", "some"}
+    model : str or None
+        The model chosen with ``"this model"``.
+    model_names : tuple of str
+        Every model compared.
+    indices : array of int, shape (n_shown,)
+        The images, the most confidently wrong first (see `misclassified`).
+    confidence : array of float, shape (n_samples,)
+        For each image, how sure the wrong model (the chosen one, or the most confident
+        of them) was of its wrong answer; 0 where none is wrong.
+    wrong : dict of str to bool array of shape (n_samples,)
+        For each model, the images it gets wrong.
+    """
+
+    mode: str
+    model: str | None
+    model_names: tuple[str, ...]
+    indices: np.ndarray
+    confidence: np.ndarray
+    wrong: dict
+
+    def description(self) -> str:
+        """What the images are: ``"wrong for every model"``..."""
+        if self.mode == SOME_MODELS:
+            return "wrong for some models but not all"
+        if self.mode == ALL_MODELS and len(self.model_names) > 1:
+            return "wrong for every model"
+        return f"wrong for {self.model or self.model_names[0]}"
+
+    def empty_notice(self) -> Notice:
+        """Why no image is shown (for an empty gallery): good news, or a filter that
+        needs a second model."""
+        if self.mode == SOME_MODELS and len(self.model_names) == 1:
+            return Notice(
+                "info",
+                "With a single model, no image can be wrong for some models but not all: "
+                "train another model to compare their mistakes.",
+            )
+        return Notice("success", f"No test image is {self.description()}.", "🎯")
+
+    def whose_confidence(self) -> str:
+        """Whose confidence a tile shows."""
+        if self.model or len(self.model_names) == 1:
+            return "the model"
+        return "the most confident wrong model"
+
+
+def gallery(
+    probabilities: Mapping[str, np.ndarray], labels, mode: str, model: str | None = None
+) -> Gallery:
+    """The images of `misclassified`, with each image's confidence and what to call them.
+
+    Parameters are those of `misclassified`.
+    """
+    indices = misclassified(probabilities, labels, mode, model)
+    chosen = model if mode == THIS_MODEL else None
+    considered = {chosen: probabilities[chosen]} if chosen else probabilities
+    return Gallery(
+        mode=mode,
+        model=chosen,
+        model_names=tuple(probabilities),
+        indices=indices,
+        confidence=wrong_confidence(considered, labels),
+        wrong=wrong_answers(probabilities, labels),
+    )
+
+
+def least_accurate(evaluations: Mapping[str, Evaluation]) -> str:
+    """The name of the model with the lowest test accuracy (the first of equals)."""
+    return min(evaluations, key=lambda name: evaluations[name].test_accuracy)
 
 
 class Explanation(NamedTuple):
