@@ -215,7 +215,7 @@ def show_run(result, run_task) -> None:
     columns[2].metric("Iterations", len(result.costs))
     columns[3].metric("Training time", f"{result.seconds:.2f} s")
     if result.diverged:
-        st.error(result.model.divergence_message, icon="💥")
+        st.error(result.model.divergence_message_, icon="💥")
     st.plotly_chart(
         figures.cost_curve(
             result.costs, title="This run's cost", diverged_at=result.diverged_at, log_y=True
@@ -223,10 +223,9 @@ def show_run(result, run_task) -> None:
         key="sweep-run-cost",
     )
     estimator = result.model
-    if hasattr(estimator, "hidden_weights_"):
-        weights, what = estimator.hidden_weights_, "hidden unit"
-    elif hasattr(estimator, "weights_"):
-        weights, what = estimator.weights_[0], "unit of the first layer"
+    if hasattr(estimator, "weights_"):
+        weights = estimator.weights_[0]
+        what = "hidden unit" if len(estimator.weights_) == 2 else "unit of the first layer"
     else:
         weights, what = estimator.coef_, "weight"
     if len(weights) == 1 and what == "weight":

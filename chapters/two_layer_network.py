@@ -64,9 +64,7 @@ show_change = right.toggle(
     "and can hide what was learned.",
 )  # fmt: skip
 
-trainer = ui.trainer(
-    KIND, task, lambda model: model.hidden_weights_, min_seconds=ui.MIN_RUN_SECONDS
-)
+trainer = ui.trainer(KIND, task, lambda model: model.weights_[0], min_seconds=ui.MIN_RUN_SECONDS)
 
 
 def how_it_learns() -> None:

@@ -101,7 +101,7 @@ def test_a_small_sweep_fills_the_heatmap(app):
     units = chart_titled(app, "What each hidden unit of this run looks at")
     assert len(units["data"]) == 3
     np.testing.assert_allclose(
-        values(units["data"][0]["z"]).ravel(), tutorial_run.model.hidden_weights_[0], rtol=1e-6
+        values(units["data"][0]["z"]).ravel(), tutorial_run.model.weights_[0][0], rtol=1e-6
     )
 
 

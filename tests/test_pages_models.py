@@ -217,8 +217,8 @@ def test_zero_initialization_shows_the_case_of_the_chosen_activation(app):
     press(app, "two_layer_train")
     # tanh: a constant network, blank unit images, only the output bias moved.
     model = two_layer_model(app)
-    assert not np.any(model.hidden_weights_) and not np.any(model.output_weights_)
-    b2 = float(model.output_bias_[0, 0])
+    assert not np.any(model.weights_[0]) and not np.any(model.weights_[1])
+    b2 = float(model.biases_[1][0, 0])
     warning = app.warning[0].value
     assert warning.startswith("**The network is a constant.**")
     assert f"to {b2:.4g}" in warning and f"σ(b2) = {1 / (1 + np.exp(-b2)):.4f}" in warning
@@ -336,10 +336,10 @@ def test_two_layer_network_can_draw_what_training_changed(app):
     record = app.session_state["trained_models"]
     model = next(r.model for r in record.values() if r.kind == "two-layer")
     initial = TwoLayerNetwork().partial_fit(task.x_train, task.y_train, n_iterations=0)
-    np.testing.assert_allclose(trained, model.hidden_weights_[0].reshape(64, 64))
+    np.testing.assert_allclose(trained, model.weights_[0][0].reshape(64, 64))
     np.testing.assert_allclose(
         change,
-        (model.hidden_weights_[0] - initial.hidden_weights_[0]).reshape(64, 64),
+        (model.weights_[0][0] - initial.weights_[0][0]).reshape(64, 64),
         rtol=1e-5,
         atol=1e-7,
     )
