@@ -1,9 +1,10 @@
-"""Shared fixtures: every test gets its own cache folder; the real dataset when present;
-no dataset at all; the app opened on the real data."""
+"""Shared fixtures: every test gets its own cache folder; the real dataset when present
+(and the ``real_data`` mark on every test that uses it); no dataset at all; the app
+opened on the real data. The page tests' helpers are in ``pages.py``, ``charts.py``
+and ``live.py``."""
 
 import os
 import socket
-from pathlib import Path
 
 import pooch
 import pytest
@@ -33,6 +34,25 @@ os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 # The learner's settings, read before any test changes the environment.
 _USER_DATA_DIR = os.environ.get(DATA_DIR_VARIABLE) or None
 _USER_CACHE_DIR = os.environ.get(CACHE_DIR_VARIABLE) or pooch.os_cache("signviz")
+
+
+def pytest_collection_modifyitems(items):
+    """Mark ``real_data`` every test that loads the real dataset, so that
+    ``-m "not real_data"`` leaves out exactly those.
+
+    That is a test that asks for ``real_dataset``, even through another fixture (the
+    ``app`` fixture, a module's ``task``...), and a page test (one whose module opens
+    the app with the helpers of ``pages.py``) that does not ask for the ``fallback``
+    digits: the app it opens loads the real dataset.
+    """
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        opens_the_app = (
+            any(hasattr(item.module, helper) for helper in ("new_app", "open_app"))
+            and item.module.__name__ != "pages"
+        )
+        if "real_dataset" in fixtures or (opens_the_app and "fallback" not in fixtures):
+            item.add_marker(pytest.mark.real_data)
 
 
 @pytest.fixture(autouse=True)
@@ -84,11 +104,8 @@ def fallback(monkeypatch) -> Dataset:
 @pytest.fixture
 def app(real_dataset):
     """The app on the real data, opened at its start page (through Streamlit's AppTest)."""
-    from streamlit.testing.v1 import AppTest  # here: the core's tests run without Streamlit
+    from pages import new_app  # here: the core's tests run without Streamlit
 
-    app = AppTest.from_file(
-        str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120
-    )
-    app.run()
+    app = new_app()
     assert not app.exception
     return app
