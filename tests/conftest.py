@@ -6,6 +6,7 @@ and ``live.py``."""
 import os
 import socket
 
+import numpy as np
 import pooch
 import pytest
 from hypothesis import HealthCheck, settings
@@ -65,6 +66,16 @@ def isolated_cache(tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_DIR_VARIABLE, str(cache))
     monkeypatch.delenv(URL_VARIABLE, raising=False)
     return cache
+
+
+@pytest.fixture
+def halves_toy() -> tuple[np.ndarray, np.ndarray]:
+    """60 random 'images' of 16 pixels in [0, 1], ``(60, 16)``, and their labels ``(60,)``:
+    1 where the first 8 pixels add up to more than the last 8 (a linear rule)."""
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 16))
+    y = (X[:, :8].sum(axis=1) > X[:, 8:].sum(axis=1)).astype(int)
+    return X, y
 
 
 @pytest.fixture(scope="session")
