@@ -171,11 +171,10 @@ class TwoLayerNetwork(GradientModel):
 
     def _forward_backward(self, X, y):
         g = get_activation(self.activation)
-        W2 = self.weights_[1]
-        A1, Z2 = self._forward(X)
+        A1, Z2 = self._forward(X)  # forward propagation
         Y = y[np.newaxis, :]
         cost = binary_cross_entropy(Z2, Y).sum() / len(y)
-        dW1, db1, dW2, db2 = backward(W2, A1, sigmoid(Z2), X.T, Y, g)
+        dW1, db1, dW2, db2 = backward(self.weights_[1], A1, sigmoid(Z2), X.T, Y, g)
         return float(cost), {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
     def _forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
