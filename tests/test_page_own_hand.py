@@ -15,6 +15,16 @@ from signviz import data, export, photo
 pytestmark = pytest.mark.real_data
 
 
+def train_logistic_regression(app, iterations=None):
+    """Train logistic regression on its page; return the session's record of it."""
+    open_page(app, "logistic_regression")
+    if iterations is not None:
+        app.slider(key="logreg_iterations").set_value(iterations)
+    press(app, "logreg_train")
+    (record,) = [r for r in app.session_state["trained_models"].values() if r.kind == "logreg"]
+    return record
+
+
 def upload(app, key, name, content, mime):
     app.file_uploader(key=key).set_value((name, content, mime)).run()
     assert not app.exception
@@ -45,12 +55,10 @@ def test_a_photo_goes_through_the_dataset_preprocessing(app):
 
 
 def test_every_trained_model_answers_right_with_its_probability(app):
-    app.switch_page("chapters/logistic_regression.py").run()
-    press(app, "logreg_train")
+    model = train_logistic_regression(app).model
     open_page(app, "own_hand")
     task = app.session_state["task"]
-    records = list(app.session_state["trained_models"].values())
-    model = next(record.model for record in records if record.kind == "logreg")
+    records = list(app.session_state["trained_models"].values())  # scikit-learn's too
     right = np.flatnonzero(model.predict(task.x_test) == task.y_test)
     index = int(right[0])
     raw = hand_photo(task, index, degrees=-3.0, size=256)
@@ -104,11 +112,8 @@ def test_bad_uploads_get_a_message(app, name, content, message):
 
 
 def test_a_saved_model_comes_back(app):
-    app.switch_page("chapters/logistic_regression.py").run()
-    app.slider(key="logreg_iterations").set_value(30)
-    press(app, "logreg_train")
+    record = train_logistic_regression(app, iterations=30)
     task = app.session_state["task"]
-    (record,) = [r for r in app.session_state["trained_models"].values() if r.kind == "logreg"]
     saved = export.save_model(record.model, task)
     open_page(app, "own_hand")
     upload(app, "own_hand_model", "mine.npz", saved, "application/octet-stream")
@@ -182,11 +187,8 @@ def answers(app, raw) -> set:
 
 
 def test_models_that_disagree_are_called_out(app):
-    app.switch_page("chapters/logistic_regression.py").run()
-    app.slider(key="logreg_iterations").set_value(30)
-    press(app, "logreg_train")
+    record = train_logistic_regression(app, iterations=30)
     task = app.session_state["task"]
-    (record,) = [r for r in app.session_state["trained_models"].values() if r.kind == "logreg"]
     contrary = export.load_model(export.save_model(record.model, task)).model
     contrary.coef_ *= -1  # every pixel now votes for the other digit
     contrary.intercept_ *= -1
