@@ -49,7 +49,7 @@ def two_layer_network(task) -> Result:
     """2. One iteration of the two-layer network against its matrix products."""
     X, y = task.x_train, task.y_train
     model = TwoLayerNetwork().partial_fit(X, y, n_iterations=0)
-    W1, W2 = model.hidden_weights_.copy(), model.output_weights_.copy()
+    W1, W2 = (weights.copy() for weights in model.weights_)
     rng = np.random.default_rng(0)
     A1, dZ2 = np.tanh(W1 @ X.T), rng.random((1, len(X)), dtype=X.dtype)
     dZ1 = rng.random(A1.shape, dtype=X.dtype)
@@ -172,7 +172,7 @@ def live_two_layer(task, iterations: int, limiter: CoreLimiter):
     """Train the two-layer network through a trainer, redrawn live; returns the trainer."""
     trainer = Trainer(
         task.x_train, task.y_train, task.x_test, task.y_test,
-        lambda model: model.hidden_weights_, limiter=limiter,
+        lambda model: model.weights_[0], limiter=limiter,
     )  # fmt: skip
     draw = cost_redraw(iterations, log_y=True, image_shape=task.image_shape)
     with watching(trainer, draw):

@@ -185,7 +185,7 @@ def show_run(result, run_task, model_kind: str) -> None:
     columns[2].metric("Iterations", len(result.costs))
     columns[3].metric("Training time", f"{result.seconds:.2f} s")
     if result.diverged:
-        st.error(result.model.divergence_message, icon="💥")
+        st.error(result.model.divergence_message_, icon="💥")
     st.plotly_chart(
         figures.cost_curve(
             result.costs, title="This run's cost", diverged_at=result.diverged_at, log_y=True

@@ -406,7 +406,7 @@ def run_train(arguments) -> int:
     print(f"{task.n_train} training and {task.n_test} test images, {task.n_features} pixels each")
     print_costs(result["costs"], every=max(1, len(result["costs"]) // 15))
     if result["diverged"]:
-        print(estimator.divergence_message)
+        print(estimator.divergence_message_)
     if trained:
         print_accuracies(estimator, task)
     print(f"trained in {seconds:.2f} s")
@@ -550,7 +550,7 @@ def run_iterative(model, task, every: int) -> None:
     model.fit(task.x_train, task.y_train)
     print_costs(model.cost_history_, every)
     if model.diverged_:
-        print(model.divergence_message)
+        print(model.divergence_message_)
     print_accuracies(model, task)
 
 

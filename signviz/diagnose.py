@@ -114,8 +114,8 @@ def zero_initialization(model) -> ZeroInitialization | None:
     Parameters
     ----------
     model : TwoLayerNetwork
-        Trained (``hidden_weights_`` of shape (hidden_units, n_features),
-        ``output_weights_`` of shape (1, hidden_units), ``output_bias_`` (1, 1)).
+        Trained (``weights_`` of shapes (hidden_units, n_features) and
+        (1, hidden_units), ``biases_`` of shapes (hidden_units, 1) and (1, 1)).
 
     Returns
     -------
@@ -124,8 +124,7 @@ def zero_initialization(model) -> ZeroInitialization | None:
         identical when they differ by less than ``IDENTICAL_WITHIN`` of the largest
         weight (rounding).
     """
-    W1 = np.asarray(model.hidden_weights_, dtype=float)
-    W2 = np.asarray(model.output_weights_, dtype=float)
+    W1, W2 = (np.asarray(weights, dtype=float) for weights in model.weights_)
     difference = float(np.max(np.abs(W1 - W1[0]))) if W1.size else 0.0
     if not np.any(W1) and not np.any(W2):
         kind = "constant"
@@ -139,7 +138,7 @@ def zero_initialization(model) -> ZeroInitialization | None:
         hidden_units=int(W1.shape[0]),
         largest_hidden_weight=float(np.max(np.abs(W1))),
         largest_output_weight=float(np.max(np.abs(W2))),
-        output_bias=float(np.asarray(model.output_bias_).reshape(-1)[0]),
+        output_bias=float(np.asarray(model.biases_[1]).reshape(-1)[0]),
         largest_unit_difference=difference,
     )
 

@@ -6,8 +6,11 @@ The file is a numpy ``.npz`` archive (no pickle anywhere: it is read with
 - ``header``: UTF-8 JSON as ``uint8`` bytes: the format version, the model's kind,
   the digits it tells apart (label 0 first), the preprocessing version, the task's
   seed and test size, the image shape, the hyperparameters and the cost history;
-- one float array per trained parameter, named as the model's attribute
-  (``coef_``, ``hidden_weights_``, ``W1``...).
+- one float array per trained parameter, named as in the model's
+  ``named_parameters()``: ``coef_`` and ``intercept_`` for logistic regression,
+  ``W1``, ``b1``, ``W2``... for the networks. (Files saved before the two-layer
+  network's parameters took those names hold ``hidden_weights_``, ``hidden_bias_``,
+  ``output_weights_`` and ``output_bias_``; they load as before.)
 
 `load_model` trusts nothing in the file: the kind, every hyperparameter (through the
 model's own checks), every array's name, shape and dtype, finite values and the
@@ -262,6 +265,16 @@ def load_model(source: bytes | str | Path) -> ExportedModel:
 _SKLEARN_SETTINGS = ("C", "max_iter", "random_state", "tol")
 
 
+#: The two-layer network's array names in files saved before its parameters were
+#: named as every network's (``W1``, ``b1``, ...): such a file still loads.
+_TWO_LAYER_NAMES_BEFORE = {
+    "hidden_weights_": "W1",
+    "hidden_bias_": "b1",
+    "output_weights_": "W2",
+    "output_bias_": "b2",
+}
+
+
 def _finite_or_none(value):
     return float(value) if value is not None and math.isfinite(value) else None
 
@@ -269,7 +282,7 @@ def _finite_or_none(value):
 def _parameters_of(kind: str, model) -> dict[str, np.ndarray]:
     if kind == "sklearn":
         return {"coef_": model.coef_, "intercept_": model.intercept_}
-    return {name: np.asarray(array) for name, array in model._parameters().items()}
+    return {name: np.asarray(array) for name, array in model.named_parameters().items()}
 
 
 def _hyperparameters(kind: str, model) -> dict:
@@ -376,6 +389,14 @@ def _build(header: dict, arrays: dict[str, np.ndarray]) -> ExportedModel:
     hyperparameters = _field(header, "hyperparameters", lambda v: isinstance(v, dict), "a dict")
     n_features = shape[0] * shape[1]
     model = _make_model(kind, hyperparameters)
+    if kind == "two-layer" and set(_TWO_LAYER_NAMES_BEFORE) & set(arrays):
+        if not set(_TWO_LAYER_NAMES_BEFORE) <= set(arrays):
+            raise ExportError(
+                "The file names its arrays as two-layer networks were saved before "
+                f"({', '.join(_TWO_LAYER_NAMES_BEFORE)}), but lacks "
+                f"{', '.join(sorted(set(_TWO_LAYER_NAMES_BEFORE) - set(arrays)))}."
+            )
+        arrays = {_TWO_LAYER_NAMES_BEFORE.get(name, name): array for name, array in arrays.items()}
     expected = _expected_shapes(kind, model, n_features)
     missing, extra = set(expected) - set(arrays), set(arrays) - set(expected)
     if missing or extra:
@@ -450,14 +471,6 @@ def _make_model(kind: str, hyperparameters: dict):
 def _expected_shapes(kind: str, model, n_features: int) -> dict[str, tuple[int, ...]]:
     if kind in ("logreg", "sklearn"):
         return {"coef_": (1, n_features), "intercept_": (1,)}
-    if kind == "two-layer":
-        h = int(model.hidden_units)
-        return {
-            "hidden_weights_": (h, n_features),
-            "hidden_bias_": (h, 1),
-            "output_weights_": (1, h),
-            "output_bias_": (1, 1),
-        }
     sizes = model._layer_sizes(n_features)
     shapes = {}
     for layer in range(1, len(sizes)):
@@ -474,25 +487,17 @@ def _restore(kind, model, arrays, n_features, n_iter, costs, initial_cost) -> No
         model.intercept_ = np.array(arrays["intercept_"], dtype=np.float64)
         model.n_iter_ = np.array([n_iter], dtype=np.int32)
         return
-    dtype = next(iter(arrays.values())).dtype
-    model.dtype_ = dtype
+    model._reset_state(n_features, next(iter(arrays.values())).dtype)
+    if kind == "logreg":
+        model.coef_, model.intercept_ = np.array(arrays["coef_"]), np.array(arrays["intercept_"])
+    else:
+        layers = range(1, len(arrays) // 2 + 1)
+        model.weights_ = [np.array(arrays[f"W{layer}"]) for layer in layers]
+        model.biases_ = [np.array(arrays[f"b{layer}"]) for layer in layers]
+    if kind == "deep":
+        model._start_optimizer(np.random.default_rng(model.random_state))
     model.cost_history_ = [float(c) for c in costs]
     model.n_iter_ = n_iter
-    model._last_gradients = None
-    model.diverged_ = False
-    model.diverged_at_ = None
-    model._divergent_cost_ = float("nan")
     model.initial_cost_ = (
         float(initial_cost) if _is_number(initial_cost) else (costs[0] if costs else math.log(2))
     )
-    if kind == "deep":
-        layers = len(arrays) // 2
-        model.weights_ = [np.array(arrays[f"W{k}"]) for k in range(1, layers + 1)]
-        model.biases_ = [np.array(arrays[f"b{k}"]) for k in range(1, layers + 1)]
-        model._rng = np.random.default_rng(model.random_state)
-        model._first_moments = [np.zeros_like(p) for p in model._parameters().values()]
-        model._second_moments = [np.zeros_like(p) for p in model._parameters().values()]
-        model.n_steps_ = 0
-    else:
-        for name in arrays:
-            setattr(model, name, np.array(arrays[name]))

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter, methodcaller
+from typing import Any
 
 ITERATION, EPOCH = "iteration", "epoch"
 
@@ -33,10 +36,8 @@ class ModelKind:
         ``"module:Class"`` of the estimator that implements it.
     length : str
         The constructor parameter that sets how long it trains (``"n_iterations"``...).
-    first_layer : str
-        How to read a trained model's first-layer weights, ``(units, n_features)``: the
-        name of a learned attribute, ``"name[0]"`` for the first of a list, or
-        ``"name()"`` for a method.
+    first_layer : callable(model) -> array
+        Reads a trained model's first-layer weights, ``(units, n_features)``.
     unit_name : str
         What one row of those weights is called ("hidden unit").
     file_suffix : str
@@ -48,7 +49,7 @@ class ModelKind:
     unit: str
     class_path: str
     length: str
-    first_layer: str
+    first_layer: Callable[[Any], Any]
     unit_name: str
     file_suffix: str = ".npz"
 
@@ -64,11 +65,7 @@ class ModelKind:
     def first_layer_weights(self, model):
         """The trained ``model``'s first-layer weights, one row per unit,
         ``(units, n_features)`` (a logistic regression: one row)."""
-        name = self.first_layer.removesuffix("[0]").removesuffix("()")
-        value = getattr(model, name)
-        if self.first_layer.endswith("()"):
-            return value()
-        return value[0] if self.first_layer.endswith("[0]") else value
+        return self.first_layer(model)
 
     def model_class(self) -> type:
         """The estimator class (imports its module: scikit-learn, or TensorFlow for Keras)."""
@@ -97,7 +94,7 @@ _KINDS = (
         ITERATION,
         "signviz.models.logistic:LogisticRegressionGD",
         "n_iterations",
-        "coef_",
+        attrgetter("coef_"),
         "weight",
     ),
     ModelKind(
@@ -106,7 +103,7 @@ _KINDS = (
         ITERATION,
         "sklearn.linear_model:LogisticRegression",
         "max_iter",
-        "coef_",
+        attrgetter("coef_"),
         "weight",
     ),
     ModelKind(
@@ -115,7 +112,7 @@ _KINDS = (
         ITERATION,
         "signviz.models.two_layer:TwoLayerNetwork",
         "n_iterations",
-        "hidden_weights_",
+        lambda network: network.weights_[0],
         "hidden unit",
     ),
     ModelKind(
@@ -124,7 +121,7 @@ _KINDS = (
         EPOCH,
         "signviz.models.deep:DeepNetwork",
         "n_epochs",
-        "weights_[0]",
+        lambda network: network.weights_[0],
         "unit of the first layer",
     ),
     ModelKind(
@@ -133,7 +130,7 @@ _KINDS = (
         EPOCH,
         "signviz.models.keras_network:KerasNetwork",
         "n_epochs",
-        "first_layer_weights()",
+        methodcaller("first_layer_weights"),
         "unit of the first layer",
         file_suffix=".keras",
     ),

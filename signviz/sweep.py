@@ -312,7 +312,7 @@ def train_one(model: str, settings: dict, index: int, arrays: tuple) -> RunResul
         started = time.perf_counter()
         estimator.fit(x_train, y_train)
         seconds = time.perf_counter() - started
-        finite = all(np.isfinite(value).all() for value in estimator._parameters().values())
+        finite = all(np.isfinite(value).all() for value in estimator.named_parameters().values())
         train, test = (
             (estimator.score(x_train, y_train), estimator.score(x_test, y_test))
             if finite

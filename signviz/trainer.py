@@ -702,7 +702,7 @@ class Trainer:
         else:
             costs = self._costs
         if message is None and getattr(model, "diverged_", False):
-            message = model.divergence_message
+            message = model.divergence_message_
         self._snapshot = replace(
             self._snapshot,
             state=state,

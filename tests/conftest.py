@@ -1,10 +1,12 @@
-"""Shared fixtures: every test gets its own cache folder; the real dataset when present;
-no dataset at all; the app opened on the real data."""
+"""Shared fixtures: every test gets its own cache folder; the real dataset when present
+(and the ``real_data`` mark on every test that uses it); no dataset at all; the app
+opened on the real data. The page tests' helpers are in ``pages.py``, ``charts.py``
+and ``live.py``."""
 
 import os
 import socket
-from pathlib import Path
 
+import numpy as np
 import pooch
 import pytest
 from hypothesis import HealthCheck, settings
@@ -35,6 +37,25 @@ _USER_DATA_DIR = os.environ.get(DATA_DIR_VARIABLE) or None
 _USER_CACHE_DIR = os.environ.get(CACHE_DIR_VARIABLE) or pooch.os_cache("signviz")
 
 
+def pytest_collection_modifyitems(items):
+    """Mark ``real_data`` every test that loads the real dataset, so that
+    ``-m "not real_data"`` leaves out exactly those.
+
+    That is a test that asks for ``real_dataset``, even through another fixture (the
+    ``app`` fixture, a module's ``task``...), and a page test (one whose module opens
+    the app with the helpers of ``pages.py``) that does not ask for the ``fallback``
+    digits: the app it opens loads the real dataset.
+    """
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        opens_the_app = (
+            any(hasattr(item.module, helper) for helper in ("new_app", "open_app"))
+            and item.module.__name__ != "pages"
+        )
+        if "real_dataset" in fixtures or (opens_the_app and "fallback" not in fixtures):
+            item.add_marker(pytest.mark.real_data)
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(tmp_path, monkeypatch):
     """Point SIGNVIZ_CACHE_DIR at a fresh folder and forget any SIGNVIZ_DATASET_URL.
@@ -45,6 +66,16 @@ def isolated_cache(tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_DIR_VARIABLE, str(cache))
     monkeypatch.delenv(URL_VARIABLE, raising=False)
     return cache
+
+
+@pytest.fixture
+def halves_toy() -> tuple[np.ndarray, np.ndarray]:
+    """60 random 'images' of 16 pixels in [0, 1], ``(60, 16)``, and their labels ``(60,)``:
+    1 where the first 8 pixels add up to more than the last 8 (a linear rule)."""
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 16))
+    y = (X[:, :8].sum(axis=1) > X[:, 8:].sum(axis=1)).astype(int)
+    return X, y
 
 
 @pytest.fixture(scope="session")
@@ -84,11 +115,8 @@ def fallback(monkeypatch) -> Dataset:
 @pytest.fixture
 def app(real_dataset):
     """The app on the real data, opened at its start page (through Streamlit's AppTest)."""
-    from streamlit.testing.v1 import AppTest  # here: the core's tests run without Streamlit
+    from pages import new_app  # here: the core's tests run without Streamlit
 
-    app = AppTest.from_file(
-        str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120
-    )
-    app.run()
+    app = new_app()
     assert not app.exception
     return app

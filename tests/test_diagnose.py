@@ -38,14 +38,14 @@ def two_layer_from_zero(task, activation, iterations=300):
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 def test_zero_initialization_with_tanh_or_relu_is_a_constant_network(task, activation):
     model = two_layer_from_zero(task, activation)
-    assert not np.any(model.hidden_weights_) and not np.any(model.output_weights_)
+    assert not np.any(model.weights_[0]) and not np.any(model.weights_[1])
     finding = diagnose.zero_initialization(model)
     assert finding.kind == "constant"
     assert finding.largest_hidden_weight == finding.largest_output_weight == 0.0
     # only b2 moved: every image gets sigmoid(b2), so the test accuracy is one class's share
     probabilities = model.predict_proba(task.x_test)[:, 1]
     np.testing.assert_allclose(probabilities, finding.constant_probability, rtol=1e-6)
-    assert finding.output_bias == pytest.approx(float(model.output_bias_[0, 0]))
+    assert finding.output_bias == pytest.approx(float(model.biases_[1][0, 0]))
     assert model.cost_history_[-1] == pytest.approx(0.6931, abs=1e-4)
     share = np.mean(task.y_test == (finding.constant_probability > 0.5))
     assert model.score(task.x_test, task.y_test) == pytest.approx(share)
@@ -57,11 +57,11 @@ def test_zero_initialization_with_tanh_or_relu_is_a_constant_network(task, activ
 @pytest.mark.real_data
 def test_zero_initialization_with_sigmoid_gives_identical_units(task):
     model = two_layer_from_zero(task, "sigmoid")
-    assert np.any(model.hidden_weights_) and np.any(model.output_weights_)
+    assert np.any(model.weights_[0]) and np.any(model.weights_[1])
     finding = diagnose.zero_initialization(model)
     assert finding.kind == "identical_units"
-    spread = np.abs(model.hidden_weights_ - model.hidden_weights_[0]).max()
-    assert spread <= diagnose.IDENTICAL_WITHIN * np.abs(model.hidden_weights_).max()
+    spread = np.abs(model.weights_[0] - model.weights_[0][0]).max()
+    assert spread <= diagnose.IDENTICAL_WITHIN * np.abs(model.weights_[0]).max()
     assert "All 3 hidden units are identical" in finding.message()
 
 
@@ -285,18 +285,16 @@ def test_a_blank_map_is_explained_by_a_dead_layer(toy_images):
     values = model.input_gradient(X[:1])[0]
     assert diagnose.blank_explanation(model, X[0], values) is None
     two_layer = TwoLayerNetwork(activation="relu", n_iterations=1).fit(X, y)
-    two_layer.hidden_bias_[:] = -1e3  # one hidden layer, all of it off
+    two_layer.biases_[0][:] = -1e3  # one hidden layer, all of it off
     values = two_layer.input_gradient(X[:1])[0]
     finding = diagnose.blank_explanation(two_layer, X[0], values)
     assert finding.kind == "dead_paths" and finding.active_units == (0,)
 
 
 @pytest.fixture
-def toy_images():
-    rng = np.random.default_rng(0)
-    X = rng.uniform(0, 1, (40, 16))
-    y = (X[:, :8].sum(axis=1) > X[:, 8:].sum(axis=1)).astype(int)
-    return X, y
+def toy_images(halves_toy):
+    X, y = halves_toy
+    return X[:40], y[:40]
 
 
 def test_recent_fall_reads_the_window():

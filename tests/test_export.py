@@ -56,6 +56,44 @@ def test_a_loaded_model_keeps_training(kind, task):
     assert len(loaded.cost_history_) == before + 2
 
 
+#: How a two-layer network's arrays were named in files saved before they were named
+#: W1, b1, W2, b2 like every network's.
+NAMES_BEFORE = {
+    "W1": "hidden_weights_",
+    "b1": "hidden_bias_",
+    "W2": "output_weights_",
+    "b2": "output_bias_",
+}
+
+
+def test_a_two_layer_file_saved_with_the_former_array_names_still_loads(task):
+    model = trained("two-layer", task)
+    raw = export.save_model(model, task)
+    with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
+        assert set(archive.files) == {"header", *NAMES_BEFORE}
+
+    def former_names(header, arrays):
+        for name, before in NAMES_BEFORE.items():
+            arrays[before] = arrays.pop(name)
+
+    loaded = export.load_model(rewrite(raw, former_names)).model
+    np.testing.assert_array_equal(
+        loaded.predict_proba(task.x_test), model.predict_proba(task.x_test)
+    )
+    for layer in range(2):
+        np.testing.assert_array_equal(loaded.weights_[layer], model.weights_[layer])
+        np.testing.assert_array_equal(loaded.biases_[layer], model.biases_[layer])
+
+    def half_renamed(header, arrays):
+        former_names(header, arrays)
+        arrays["b2"] = arrays.pop("output_bias_")
+
+    with pytest.raises(
+        export.ExportError, match=r"as two-layer networks were saved before.*lacks output_bias_"
+    ):
+        export.load_model(rewrite(raw, half_renamed))
+
+
 def test_saving_refuses_untrained_diverged_and_foreign_models(task):
     with pytest.raises(export.ExportError, match="not been trained"):
         export.save_model(LogisticRegressionGD(), task)
@@ -154,7 +192,7 @@ def test_refused_hyperparameters_of_a_network(task):
     def more_units(header, arrays):
         header["hyperparameters"]["hidden_units"] = 9
 
-    with pytest.raises(export.ExportError, match=r"hidden_weights_ has shape \(5, 64\)"):
+    with pytest.raises(export.ExportError, match=r"W1 has shape \(5, 64\)"):
         export.load_model(rewrite(raw, more_units))
 
 

@@ -8,14 +8,6 @@ pytestmark = pytest.mark.slow
 keras_network = pytest.importorskip("signviz.models.keras_network")
 
 
-@pytest.fixture(scope="module")
-def toy():
-    rng = np.random.default_rng(0)
-    X = rng.random((60, 16))
-    y = (X[:, :8].sum(axis=1) > X[:, 8:].sum(axis=1)).astype(int)
-    return X, y
-
-
 def test_the_tutorials_model():
     model = keras_network.build_model(4096)
     dense = model.layers
@@ -45,8 +37,8 @@ def test_bad_settings_raise_value_error(options, message):
         keras_network.build_model(16, **options)
 
 
-def test_training_is_reproducible_and_reports_each_epoch(toy):
-    X, y = toy
+def test_training_is_reproducible_and_reports_each_epoch(halves_toy):
+    X, y = halves_toy
     seen = []
     first = keras_network.KerasNetwork(hidden_layer_sizes=(4,), n_epochs=4, batch_size=16).fit(
         X, y, validation_data=(X, y), on_epoch_end=lambda epoch, logs: seen.append((epoch, logs))
@@ -62,8 +54,8 @@ def test_training_is_reproducible_and_reports_each_epoch(toy):
     np.testing.assert_array_equal(first.predict(X), (probabilities[:, 1] > 0.5).astype(int))
 
 
-def test_a_callback_can_stop_training_and_keep_what_was_learned(toy):
-    X, y = toy
+def test_a_callback_can_stop_training_and_keep_what_was_learned(halves_toy):
+    X, y = halves_toy
     network = keras_network.KerasNetwork(n_epochs=50).fit(
         X, y, on_epoch_end=lambda epoch, logs: epoch == 2
     )
@@ -72,8 +64,8 @@ def test_a_callback_can_stop_training_and_keep_what_was_learned(toy):
     assert network.predict(X).shape == (60,)
 
 
-def test_cross_validation_uses_cross_val_scores_folds(toy):
-    X, y = toy
+def test_cross_validation_uses_cross_val_scores_folds(halves_toy):
+    X, y = halves_toy
     estimator = keras_network.KerasNetwork(hidden_layer_sizes=(4,), n_epochs=3)
     folds = []
     result = keras_network.cross_validate(
@@ -87,10 +79,10 @@ def test_cross_validation_uses_cross_val_scores_folds(toy):
     assert result.std == pytest.approx(np.std(expected))
 
 
-def test_input_gradient_agrees_with_the_numpy_twin(toy):
+def test_input_gradient_agrees_with_the_numpy_twin(halves_toy):
     from signviz.models import DeepNetwork
 
-    X, y = toy
+    X, y = halves_toy
     network = keras_network.KerasNetwork(hidden_layer_sizes=(5, 3), n_epochs=3).fit(X, y)
     twin = DeepNetwork(hidden_layer_sizes=(5, 3)).partial_fit(X, y, n_iterations=0)
     for layer, (kernel, bias) in enumerate(layer.get_weights() for layer in network.model_.layers):

@@ -32,14 +32,14 @@ def toy():
 def numerical_gradients(model, X, y, epsilon=1e-6):
     """Central finite differences of the cost for every parameter entry."""
     gradients = {}
-    for name, parameter in model._parameters().items():
+    for name, parameter in model.named_parameters().items():
         gradient = np.zeros_like(parameter)
         for index in np.ndindex(parameter.shape):
             original = parameter[index]
             parameter[index] = original + epsilon
-            cost_plus, _ = model._cost_and_gradients(X, y)
+            cost_plus, _ = model.cost_and_gradients(X, y)
             parameter[index] = original - epsilon
-            cost_minus, _ = model._cost_and_gradients(X, y)
+            cost_minus, _ = model.cost_and_gradients(X, y)
             parameter[index] = original
             gradient[index] = (cost_plus - cost_minus) / (2 * epsilon)
         gradients[name] = gradient
@@ -72,7 +72,7 @@ GRADIENT_MODELS = [
 def test_analytic_gradients_match_finite_differences(model, toy):
     X, y = toy
     model = clone(model).partial_fit(X, y, n_iterations=3)  # away from the symmetric start
-    _, analytic = model._cost_and_gradients(X, y.astype(float))
+    _, analytic = model.cost_and_gradients(X, y.astype(float))
     numeric = numerical_gradients(model, X, y.astype(float))
     assert analytic.keys() == numeric.keys()
     for name in analytic:
@@ -92,8 +92,8 @@ def test_single_steps_equal_one_fit(make_model, toy):
     for other in (stepped, in_one_call):
         assert other.n_iter_ == fitted.n_iter_ == 7
         assert other.cost_history_ == fitted.cost_history_
-        for name, parameter in fitted._parameters().items():
-            np.testing.assert_array_equal(other._parameters()[name], parameter)
+        for name, parameter in fitted.named_parameters().items():
+            np.testing.assert_array_equal(other.named_parameters()[name], parameter)
 
 
 @pytest.mark.parametrize("make_model", SMALL_MODELS)
@@ -153,8 +153,8 @@ def test_a_huge_learning_rate_diverges_safely(model, toy):
     assert model.diverged_
     assert model.n_iter_ == model.diverged_at_ + 1
     assert all(np.isfinite(model.cost_history_))
-    assert "diverged at iteration" in model.divergence_message
-    assert "learning rate" in model.divergence_message
+    assert "diverged at iteration" in model.divergence_message_
+    assert "learning rate" in model.divergence_message_
     model.partial_fit(X, y, n_iterations=5)
     assert model.n_iter_ == model.diverged_at_ + 1, "training must not go on after diverging"
     assert set(np.unique(model.predict(X))) <= {0, 1}
@@ -164,7 +164,7 @@ def test_a_healthy_run_has_no_divergence_message(toy):
     X, y = toy
     model = LogisticRegressionGD().fit(X, y)
     assert not model.diverged_ and model.diverged_at_ is None
-    assert model.divergence_message is None
+    assert model.divergence_message_ is None
 
 
 def test_huge_initial_weights_are_blamed_not_the_learning_rate(toy):
@@ -172,7 +172,7 @@ def test_huge_initial_weights_are_blamed_not_the_learning_rate(toy):
     model = LogisticRegressionGD(learning_rate=1e-6, initial_weight=1e308).fit(X, y)
     assert model.diverged_ and model.diverged_at_ == 0
     assert not np.isfinite(model.initial_cost_)
-    message = model.divergence_message
+    message = model.divergence_message_
     assert "initial weights" in message and "before the first step" in message
     assert "learning rate" not in message
 
@@ -270,10 +270,10 @@ def test_models_are_scikit_learn_estimators(toy):
 def test_fit_starts_afresh(toy):
     X, y = toy
     model = TwoLayerNetwork(n_iterations=5)
-    first = model.fit(X, y).hidden_weights_.copy()
+    first = model.fit(X, y).weights_[0].copy()
     model.partial_fit(X, y, n_iterations=10)
     assert model.n_iter_ == 15
-    np.testing.assert_array_equal(model.fit(X, y).hidden_weights_, first)
+    np.testing.assert_array_equal(model.fit(X, y).weights_[0], first)
     assert model.n_iter_ == 5
 
 
@@ -290,8 +290,8 @@ def test_float32_input_trains_in_float32(toy):
     X, y = toy
     single = TwoLayerNetwork(n_iterations=20, learning_rate=0.5).fit(X.astype(np.float32), y)
     double = TwoLayerNetwork(n_iterations=20, learning_rate=0.5).fit(X, y)
-    assert single.hidden_weights_.dtype == np.float32
-    assert double.hidden_weights_.dtype == np.float64
+    assert single.weights_[0].dtype == np.float32
+    assert double.weights_[0].dtype == np.float64
     np.testing.assert_allclose(single.cost_history_, double.cost_history_, rtol=1e-4)
 
 
@@ -305,11 +305,11 @@ def test_zero_initialization_keeps_hidden_units_identical(activation, toy):
         n_iterations=100,
         learning_rate=0.5,
     ).fit(X, y)
-    for unit in model.hidden_weights_[1:]:
-        np.testing.assert_array_equal(unit, model.hidden_weights_[0])
-    np.testing.assert_array_equal(model.output_weights_, model.output_weights_[0, 0])
+    for unit in model.weights_[0][1:]:
+        np.testing.assert_array_equal(unit, model.weights_[0][0])
+    np.testing.assert_array_equal(model.weights_[1], model.weights_[1][0, 0])
     random = TwoLayerNetwork(hidden_units=4, n_iterations=100, learning_rate=0.5).fit(X, y)
-    assert not np.allclose(random.hidden_weights_[0], random.hidden_weights_[1])
+    assert not np.allclose(random.weights_[0][0], random.weights_[0][1])
 
 
 def test_saturation_shows_when_tanh_inputs_are_too_large(toy):

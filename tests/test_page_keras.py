@@ -1,28 +1,22 @@
 """Chapter 6 through AppTest: Keras trained live in the background, paused, continued,
 cross-validated, beside the same network from scratch."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from charts import chart_titled, values
 from live import finish, press, trainer
+from pages import metrics, open_app
 from streamlit.testing.v1 import AppTest
 
 from signviz import texts
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 300
 
 pytestmark = pytest.mark.slow
 
 
 def keras_page() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
-    app.switch_page("chapters/keras_network.py").run()
-    assert not app.exception
-    return app
+    return open_app("keras_network")
 
 
 def finish_job(app: AppTest, name: str = "keras-cv"):
@@ -32,13 +26,6 @@ def finish_job(app: AppTest, name: str = "keras-cv"):
     app.run()
     assert not app.exception
     return job
-
-
-def metrics(app: AppTest) -> dict:
-    shown = {}
-    for metric in app.metric:
-        shown.setdefault(metric.label, metric.value)
-    return shown
 
 
 @pytest.mark.real_data

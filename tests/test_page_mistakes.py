@@ -1,24 +1,15 @@
 """The "Mistakes & comparison" page through AppTest, with models trained on their own pages."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from charts import chart_specs, chart_titled, title, values
 from live import press
+from pages import new_app, open_page
 from sklearn.metrics import confusion_matrix
-from streamlit.testing.v1 import AppTest
 
 from signviz import ui
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 GALLERY_TITLE = " test images wrong for "
-
-
-def open_page(app, page):
-    app.switch_page(f"chapters/{page}.py").run()
-    assert not app.exception
-    return app
 
 
 def train_through_the_pages(app, logreg_iterations=40, two_layer_iterations=100):
@@ -207,8 +198,7 @@ def test_a_keras_network_joins_the_comparison(app):
 
 @pytest.mark.usefixtures("fallback")
 def test_the_page_works_on_the_fallback_digits():
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
+    app = new_app()
     assert "8x8 handwritten digits" in app.warning[0].value
     train_through_the_pages(app, logreg_iterations=1, two_layer_iterations=1)
     open_page(app, "mistakes")
@@ -225,8 +215,7 @@ def test_the_page_works_on_the_fallback_digits():
 
 
 def test_the_last_chapter_ends_with_the_conclusion_even_before_training():
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
+    app = new_app()
     open_page(app, "mistakes")
     text = "\n".join(markdown.value for markdown in app.markdown)
     assert "### Conclusion" in text

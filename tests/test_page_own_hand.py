@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from charts import chart_specs, chart_titled, title, values
 from live import press
+from pages import open_page
 from PIL import Image
 from test_photo import encode, hand_photo, png_header
 
@@ -13,13 +14,15 @@ from signviz import data, export, photo
 
 pytestmark = pytest.mark.real_data
 
-PAGE = "chapters/own_hand.py"
 
-
-def open_page(app):
-    app.switch_page(PAGE).run()
-    assert not app.exception
-    return app
+def train_logistic_regression(app, iterations=None):
+    """Train logistic regression on its page; return the session's record of it."""
+    open_page(app, "logistic_regression")
+    if iterations is not None:
+        app.slider(key="logreg_iterations").set_value(iterations)
+    press(app, "logreg_train")
+    (record,) = [r for r in app.session_state["trained_models"].values() if r.kind == "logreg"]
+    return record
 
 
 def upload(app, key, name, content, mime):
@@ -34,7 +37,7 @@ def texts(app) -> list[str]:
 
 
 def test_a_photo_goes_through_the_dataset_preprocessing(app):
-    open_page(app)
+    open_page(app, "own_hand")
     assert app.title[0].value == "7b. Your own hand"
     assert any("plain background" in info.value for info in app.info)
     task = app.session_state["task"]
@@ -52,12 +55,10 @@ def test_a_photo_goes_through_the_dataset_preprocessing(app):
 
 
 def test_every_trained_model_answers_right_with_its_probability(app):
-    app.switch_page("chapters/logistic_regression.py").run()
-    press(app, "logreg_train")
-    open_page(app)
+    model = train_logistic_regression(app).model
+    open_page(app, "own_hand")
     task = app.session_state["task"]
-    records = list(app.session_state["trained_models"].values())
-    model = next(record.model for record in records if record.kind == "logreg")
+    records = list(app.session_state["trained_models"].values())  # scikit-learn's too
     right = np.flatnonzero(model.predict(task.x_test) == task.y_test)
     index = int(right[0])
     raw = hand_photo(task, index, degrees=-3.0, size=256)
@@ -80,7 +81,7 @@ def test_every_trained_model_answers_right_with_its_probability(app):
 
 
 def test_a_photo_unlike_the_dataset_is_called_far(app):
-    open_page(app)
+    open_page(app, "own_hand")
     task = app.session_state["task"]
     stripes = np.zeros((90, 90), dtype=np.uint8)
     stripes[:, ::2] = 255
@@ -104,20 +105,17 @@ def test_a_photo_unlike_the_dataset_is_called_far(app):
     ],
 )  # fmt: skip
 def test_bad_uploads_get_a_message(app, name, content, message):
-    open_page(app)
+    open_page(app, "own_hand")
     upload(app, "own_hand_photo", name, content, "image/png")
     (error,) = [e.value for e in app.error]
     assert error.startswith(f"{name}: ") and message in error
 
 
 def test_a_saved_model_comes_back(app):
-    app.switch_page("chapters/logistic_regression.py").run()
-    app.slider(key="logreg_iterations").set_value(30)
-    press(app, "logreg_train")
+    record = train_logistic_regression(app, iterations=30)
     task = app.session_state["task"]
-    (record,) = [r for r in app.session_state["trained_models"].values() if r.kind == "logreg"]
     saved = export.save_model(record.model, task)
-    open_page(app)
+    open_page(app, "own_hand")
     upload(app, "own_hand_model", "mine.npz", saved, "application/octet-stream")
     assert any("mine.npz: a logreg model of 0 against 1, trained for 30 iterations" in s.value
                for s in app.success)  # fmt: skip
@@ -135,7 +133,7 @@ def test_a_saved_model_comes_back(app):
     assert uploaded["trained for"].tolist() == ["30 iterations"]
     expected = np.mean(record.model.predict(task.x_test) == task.y_test)
     assert uploaded["test accuracy"].tolist() == [pytest.approx(expected)]
-    open_page(app)
+    open_page(app, "own_hand")
     upload(app, "own_hand_model", "broken.npz", saved[:100], "application/octet-stream")
     assert any(e.value.startswith("broken.npz cannot be used: ") for e in app.error)
 
@@ -156,7 +154,7 @@ def test_model_chapters_offer_downloads_once_a_model_is_trained(app):
 
 
 def test_the_camera_and_the_crop(app):
-    open_page(app)
+    open_page(app, "own_hand")
     task = app.session_state["task"]
     app.radio(key="own_hand_source").set_value("the camera").run()
     assert not app.exception
@@ -189,15 +187,12 @@ def answers(app, raw) -> set:
 
 
 def test_models_that_disagree_are_called_out(app):
-    app.switch_page("chapters/logistic_regression.py").run()
-    app.slider(key="logreg_iterations").set_value(30)
-    press(app, "logreg_train")
+    record = train_logistic_regression(app, iterations=30)
     task = app.session_state["task"]
-    (record,) = [r for r in app.session_state["trained_models"].values() if r.kind == "logreg"]
     contrary = export.load_model(export.save_model(record.model, task)).model
     contrary.coef_ *= -1  # every pixel now votes for the other digit
     contrary.intercept_ *= -1
-    open_page(app)
+    open_page(app, "own_hand")
     upload(app, "own_hand_model", "contrary.npz", export.save_model(contrary, task), "x/y")
     raw = hand_photo(task, 0)
     upload(app, "own_hand_photo", "hand.jpg", raw, "image/jpeg")
@@ -217,7 +212,7 @@ def test_models_that_disagree_are_called_out(app):
 def test_a_saved_model_of_another_task_is_explained(app, real_dataset):
     from signviz.models import LogisticRegressionGD
 
-    open_page(app)
+    open_page(app, "own_hand")
     other_seed = data.make_task(real_dataset, (0, 1), random_state=7)
     model = LogisticRegressionGD(n_iterations=5).fit(other_seed.x_train, other_seed.y_train)
     upload(app, "own_hand_model", "seed7.npz", export.save_model(model, other_seed), "x/y")

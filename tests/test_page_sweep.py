@@ -7,16 +7,11 @@ import numpy as np
 import pytest
 from charts import chart_titled, values
 from joblib import cpu_count
+from pages import open_page
 
 from signviz.sweep import summarize
 
 pytestmark = pytest.mark.real_data
-
-
-def open_sweep_page(app):
-    app.switch_page("chapters/sweep.py").run()
-    assert not app.exception
-    return app
 
 
 def wait_for(app, timeout=120):
@@ -28,7 +23,7 @@ def wait_for(app, timeout=120):
 
 
 def test_the_chapter_offers_the_tutorials_models_and_a_grid(app):
-    open_sweep_page(app)
+    open_page(app, "sweep")
     assert app.title[0].value == "8. Try them: a hyperparameter sweep"
     assert "press **Sweep**" in app.info[0].value
     assert app.selectbox(key="sweep_model").value == "two-layer"
@@ -43,7 +38,7 @@ def test_the_chapter_offers_the_tutorials_models_and_a_grid(app):
 
 
 def test_a_small_sweep_fills_the_heatmap(app):
-    open_sweep_page(app)
+    open_page(app, "sweep")
     app.multiselect(key="sweep_two-layer_learning_rate_values").set_value([0.01, 10.0])
     app.multiselect(key="sweep_two-layer_hidden_units_values").set_value([1, 3])
     app.selectbox(key="sweep_two-layer_n_iterations_fixed").set_value(50)
@@ -101,12 +96,12 @@ def test_a_small_sweep_fills_the_heatmap(app):
     units = chart_titled(app, "What each hidden unit of this run looks at")
     assert len(units["data"]) == 3
     np.testing.assert_allclose(
-        values(units["data"][0]["z"]).ravel(), tutorial_run.model.hidden_weights_[0], rtol=1e-6
+        values(units["data"][0]["z"]).ravel(), tutorial_run.model.weights_[0][0], rtol=1e-6
     )
 
 
 def test_stop_keeps_what_finished_and_bad_grids_are_explained(app):
-    open_sweep_page(app)
+    open_page(app, "sweep")
     app.multiselect(key="sweep_two-layer_hidden_units_values").set_value([])
     app.button(key="sweep_start").click().run()
     assert not app.exception
@@ -131,7 +126,7 @@ def test_an_unreachable_cluster_is_explained_not_a_traceback(app, monkeypatch):
 
     monkeypatch.setenv(sweep.SCHEDULER_VARIABLE, "tcp://127.0.0.1:9")
     monkeypatch.setattr(sweep, "CONNECT_TIMEOUT", "0.5s")
-    open_sweep_page(app)
+    open_page(app, "sweep")
     assert app.error[0].value.startswith(
         "The sweep's workers are not available: cannot reach the Dask scheduler at "
         "tcp://127.0.0.1:9"
@@ -143,7 +138,7 @@ def test_a_learner_waiting_for_a_core_sees_their_place(app, monkeypatch):
 
     # As if three other learners' sweeps were ahead of this one in the server's queue.
     monkeypatch.setattr(sweep.SweepPool, "place_in_queue", lambda pool, job: 4)
-    open_sweep_page(app)
+    open_page(app, "sweep")
     app.button(key="sweep_start").click().run()
     job = app.session_state["sweep_job"]
     try:

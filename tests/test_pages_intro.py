@@ -5,36 +5,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 from charts import chart_specs, chart_titled, title, values
+from pages import metrics, open_app, open_page
 from streamlit.testing.v1 import AppTest
 
 from signviz import data, descent
 from signviz.data import DATA_DIR_VARIABLE
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def open_app(page: str) -> AppTest:
-    """The app, opened at ``chapters/<page>.py`` with the default task."""
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
-    assert not app.exception
-    return open_page(app, page)
-
-
-def open_page(app: AppTest, page: str) -> AppTest:
-    app.switch_page(f"chapters/{page}.py").run()
-    assert not app.exception
-    return app
 
 
 def alerts(app: AppTest) -> str:
     """The text of every success, info, warning and error box, one per line."""
     boxes = [*app.success, *app.info, *app.warning, *app.error]
     return "\n".join(box.value for box in boxes)
-
-
-def metrics(app: AppTest) -> dict:
-    return {metric.label: metric.value for metric in app.metric}
 
 
 def box_labels(spec: dict) -> dict:

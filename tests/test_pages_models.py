@@ -1,12 +1,12 @@
 """The app's navigation, the task in the sidebar, and the model pages, through AppTest."""
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from charts import chart_specs, chart_titled, title, values
 from live import finish, press, trainer
+from pages import metrics, new_app, open_page
 from streamlit.testing.v1 import AppTest
 
 from signviz import diagnose, texts
@@ -14,23 +14,7 @@ from signviz import trainer as trainer_module
 from signviz.models import LogisticRegressionGD, TwoLayerNetwork
 from signviz.trainer import CoreLimiter
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
 pytestmark = pytest.mark.real_data
-
-
-def open_page(app, page):
-    app.switch_page(f"chapters/{page}.py").run()
-    assert not app.exception
-    return app
-
-
-def metrics(app) -> dict:
-    """Each metric's value by label (the first, where two share a label)."""
-    shown = {}
-    for metric in app.metric:
-        shown.setdefault(metric.label, metric.value)
-    return shown
 
 
 def points(spec) -> int:
@@ -217,8 +201,8 @@ def test_zero_initialization_shows_the_case_of_the_chosen_activation(app):
     press(app, "two_layer_train")
     # tanh: a constant network, blank unit images, only the output bias moved.
     model = two_layer_model(app)
-    assert not np.any(model.hidden_weights_) and not np.any(model.output_weights_)
-    b2 = float(model.output_bias_[0, 0])
+    assert not np.any(model.weights_[0]) and not np.any(model.weights_[1])
+    b2 = float(model.biases_[1][0, 0])
     warning = app.warning[0].value
     assert warning.startswith("**The network is a constant.**")
     assert f"to {b2:.4g}" in warning and f"σ(b2) = {1 / (1 + np.exp(-b2)):.4f}" in warning
@@ -303,9 +287,7 @@ def test_the_task_comes_from_the_sidebar(app):
 
 
 def test_a_shared_link_opens_its_task(real_dataset):
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.query_params.update(first_digit="2", second_digit="5", test_size="0.2", seed="7")
-    app.run()
+    app = new_app({"first_digit": "2", "second_digit": "5", "test_size": "0.2", "seed": "7"})
     assert not app.exception
     assert "**2** (label 0) against **5** (label 1)" in app.markdown[0].value
     assert "328 training and 82 test images of 2 and 5" in app.sidebar.caption[0].value
@@ -315,8 +297,7 @@ def test_a_shared_link_opens_its_task(real_dataset):
 
 @pytest.mark.usefixtures("fallback")
 def test_without_the_dataset_the_app_runs_on_the_fallback():
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
+    app = new_app()
     assert not app.exception
     assert "8x8 handwritten digits" in app.warning[0].value
     open_page(app, "logistic_regression")
@@ -336,10 +317,10 @@ def test_two_layer_network_can_draw_what_training_changed(app):
     record = app.session_state["trained_models"]
     model = next(r.model for r in record.values() if r.kind == "two-layer")
     initial = TwoLayerNetwork().partial_fit(task.x_train, task.y_train, n_iterations=0)
-    np.testing.assert_allclose(trained, model.hidden_weights_[0].reshape(64, 64))
+    np.testing.assert_allclose(trained, model.weights_[0][0].reshape(64, 64))
     np.testing.assert_allclose(
         change,
-        (model.hidden_weights_[0] - initial.hidden_weights_[0]).reshape(64, 64),
+        (model.weights_[0][0] - initial.weights_[0][0]).reshape(64, 64),
         rtol=1e-5,
         atol=1e-7,
     )

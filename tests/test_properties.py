@@ -108,13 +108,11 @@ def test_any_option_value_exits_0_or_2_without_a_traceback(tiny, model, option, 
     ),
 )
 def test_any_url_value_gives_a_page_without_exception(real_dataset, key, value):
-    from streamlit.testing.v1 import AppTest
+    from pages import new_app  # here: the core's tests run without Streamlit
 
     from signviz import ui
 
-    app = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=120)
-    app.query_params[key] = value
-    app.run()
+    app = new_app({key: value})
     assert not app.exception
     task = app.session_state["task"]
     warnings = [warning.value for warning in app.sidebar.warning]

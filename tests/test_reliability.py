@@ -407,7 +407,7 @@ def test_9_the_memory_limit_setting_is_checked(monkeypatch):
 
 
 def test_9_ctrl_c_reports_the_iterations_so_far(tiny_kaggle, capsys, monkeypatch):
-    iterate = LogisticRegressionGD._iterate
+    iterate = LogisticRegressionGD._step
     calls = []
 
     def interrupted_at_the_fifth(self, X, y):
@@ -416,7 +416,7 @@ def test_9_ctrl_c_reports_the_iterations_so_far(tiny_kaggle, capsys, monkeypatch
             raise KeyboardInterrupt
         return iterate(self, X, y)
 
-    monkeypatch.setattr(LogisticRegressionGD, "_iterate", interrupted_at_the_fifth)
+    monkeypatch.setattr(LogisticRegressionGD, "_step", interrupted_at_the_fifth)
     assert main(["train", "logreg", "--data", tiny_kaggle, "--json"]) == 130
     captured = capsys.readouterr()
     assert captured.err.strip() == "signviz: stopped at iteration 4"

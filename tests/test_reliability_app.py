@@ -1,21 +1,14 @@
 """Issue 16 in the app: URL values it cannot use, and data notices, through AppTest."""
 
-from pathlib import Path
-
 import pytest
+from pages import new_app
 from streamlit.testing.v1 import AppTest
 
 from signviz import ui
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
 
 def open_with(query: dict) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.run()
-    return app
+    return new_app(query)
 
 
 def sidebar_warnings(app: AppTest) -> list[str]:
@@ -81,9 +74,7 @@ def test_3_the_notice_goes_once_the_task_changes(real_dataset):
 
 
 def test_3_a_value_given_twice_is_refused(real_dataset):
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.query_params["seed"] = ["3", "4"]
-    app.run()
+    app = new_app({"seed": ["3", "4"]})
     assert not app.exception
     [warning] = sidebar_warnings(app)
     assert "given more than once" in warning

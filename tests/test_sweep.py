@@ -51,7 +51,7 @@ def assert_same_runs(results, reference):
         for name in ("train_accuracy", "test_accuracy"):
             got, want = getattr(result, name), getattr(expected, name)
             assert got == want or (math.isnan(got) and math.isnan(want))
-        np.testing.assert_array_equal(result.model.hidden_weights_, expected.model.hidden_weights_)
+        np.testing.assert_array_equal(result.model.weights_[0], expected.model.weights_[0])
 
 
 # -- the grid ----------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def test_reset_forgets_and_a_new_train_starts_afresh(toy):
 
 def test_snapshots_are_consistent_while_running(toy):
     trainer = Trainer(
-        *toy, weights=lambda model: model.hidden_weights_, limiter=CoreLimiter(4), min_seconds=2.0
+        *toy, weights=lambda model: model.weights_[0], limiter=CoreLimiter(4), min_seconds=2.0
     )
     trainer.train(TwoLayerNetwork(hidden_units=2, learning_rate=0.5), 400)
     seen = []
@@ -138,7 +138,7 @@ def test_snapshots_are_consistent_while_running(toy):
         # The weights shown are the model's at that iteration: retrain to it and compare.
         reference = TwoLayerNetwork(hidden_units=2, learning_rate=0.5, n_iterations=1)
         reference.partial_fit(*toy[:2], n_iterations=snapshot.iteration)
-        np.testing.assert_allclose(snapshot.frame.weights, reference.hidden_weights_, rtol=1e-5)
+        np.testing.assert_allclose(snapshot.frame.weights, reference.weights_[0], rtol=1e-5)
     assert seen[-1].iteration == 400
 
 

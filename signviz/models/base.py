@@ -33,18 +33,22 @@ DIVERGENCE_FACTOR = 10.0
 class GradientModel(ClassifierMixin, BaseEstimator):
     """Base class of the from-scratch binary classifiers (labels 0 and 1).
 
-    Subclasses define the parameters, one training iteration and the forward pass:
+    The base holds what every model shares: the checks on the data, the loop that
+    records the cost and stops a diverging run, `partial_fit` and `train_steps`. A
+    subclass writes what is its own:
 
-    - ``_check_hyperparameters()``: raise ``ValueError`` for an invalid setting;
+    - ``_step(X, y)``: **one training iteration, read top to bottom**: forward
+      propagation, cost, backward propagation (``_forward_backward``), then the update
+      of every parameter by name. Returns the cost and the gradients it used;
+    - ``_forward_backward(X, y)``: the cost of the current parameters and the gradient
+      of each, keyed by the parameter's name in `named_parameters`;
+    - ``named_parameters()``: the trainable arrays by name (the live arrays);
     - ``_initialize(n_features)``: create the parameters (and optimizer state);
-    - ``_parameters()``: the trainable arrays by name (the live arrays, not copies);
-    - ``_cost_and_gradients(X, y)``: the cost and the gradient of every parameter;
-    - ``_output_logit(X)``: ``z`` of the output unit, ``(n_samples,)``;
-    - ``_input_gradient(X)``: the derivative of that ``z`` with respect to each pixel;
-    - ``_iterate(X, y)`` (optional): one training iteration, returning the cost
-      measured during it; by default one full-batch gradient-descent step;
+    - ``_check_hyperparameters()``: raise ``ValueError`` for an invalid setting;
     - ``_layer_sizes(n_features)``: units of each layer, input first, for the memory
-      estimate that `fit` checks before creating any parameter.
+      estimate that `fit` checks before creating any parameter;
+    - ``_output_logit(X)`` and ``_input_gradient(X)``: ``z`` of the output unit,
+      ``(n_samples,)``, and its derivative with respect to each pixel.
     """
 
     #: The hyperparameter that says how many iterations ``fit`` runs.
@@ -140,14 +144,30 @@ class GradientModel(ClassifierMixin, BaseEstimator):
         """
         self.partial_fit(X, y, n_iterations=0)  # checks the data, initializes if needed
         X, y = self._check_training_data(X, y, starting=False)
-        taken = 0
+        return self._train(X, y, n_iterations, after_each)
+
+    def cost_and_gradients(self, X, y) -> tuple[float, dict[str, np.ndarray]]:
+        """The cost of the current parameters on ``(X, y)`` and its gradient; changes nothing.
+
+        What a gradient check compares with finite differences of the cost.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features)
+        y : array of shape (n_samples,)
+
+        Returns
+        -------
+        cost : float
+            Mean cross-entropy.
+        gradients : dict of str to array
+            The derivative of the cost with respect to each parameter, keyed and shaped
+            as `named_parameters`.
+        """
+        self._check_fitted()
+        X, y = self._check_training_data(X, y, starting=False)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            while taken < n_iterations and not self.diverged_:
-                self._record(self._iterate(X, y))
-                taken += 1
-                if after_each is not None and after_each():
-                    break
-        return taken
+            return self._forward_backward(X, y)
 
     def decision_function(self, X) -> np.ndarray:
         """The output unit's ``z`` for each sample, ``(n_samples,)``: positive means label 1."""
@@ -189,7 +209,7 @@ class GradientModel(ClassifierMixin, BaseEstimator):
         return float("nan") if gradients is None else gradient_norm(gradients)
 
     @property
-    def divergence_message(self) -> str | None:
+    def divergence_message_(self) -> str | None:
         """A sentence explaining a diverged run, or ``None`` while training is healthy."""
         if not getattr(self, "diverged_", False):
             return None
@@ -200,8 +220,9 @@ class GradientModel(ClassifierMixin, BaseEstimator):
                 f"{self.initial_cost_}, before the first step. The initial weights are so large "
                 "that z overflows the numbers the computer can hold. Start from smaller weights."
             )
-        if math.isfinite(self._divergent_cost_):
-            what = f"the cost jumped from {self.initial_cost_:.4g} to {self._divergent_cost_:.4g}"
+        if math.isfinite(self.cost_at_divergence_):
+            jump = f"{self.initial_cost_:.4g} to {self.cost_at_divergence_:.4g}"
+            what = f"the cost jumped from {jump}"
         else:
             what = "the cost overflowed to infinity or NaN"
         return (
@@ -221,26 +242,34 @@ class GradientModel(ClassifierMixin, BaseEstimator):
             + (f" with hidden layers {hidden}" if hidden else "")
             + f" on {len(X)} images of {n_features} pixels",
         )
+        self._reset_state(n_features, X.dtype)
+        self._initialize(n_features)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self.initial_cost_ = self._forward_backward(X, y)[0]
+
+    def _reset_state(self, n_features: int, dtype) -> None:
+        """The learned state of a model that has taken no step yet (parameters aside)."""
         self.n_features_in_ = n_features
         self.classes_ = np.array([0, 1])
-        self.dtype_ = X.dtype
+        self.dtype_ = np.dtype(dtype)
         self.cost_history_: list[float] = []
         self.n_iter_ = 0
         self._last_gradients: dict[str, np.ndarray] | None = None
         self.diverged_ = False
         self.diverged_at_: int | None = None
-        self._divergent_cost_ = float("nan")
-        self._initialize(n_features)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            self.initial_cost_ = self._cost_and_gradients(X, y)[0]
+        self.cost_at_divergence_ = float("nan")
 
-    def _train(self, X: np.ndarray, y: np.ndarray, n_iterations: int) -> None:
+    def _train(self, X: np.ndarray, y: np.ndarray, n_iterations: int, after_each=None) -> int:
+        taken = 0
         # Overflow in a diverging run is expected; it is detected from the cost below.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for _ in range(n_iterations):
-                if self.diverged_:
-                    return
-                self._record(self._iterate(X, y))
+            while taken < n_iterations and not self.diverged_:
+                cost, self._last_gradients = self._step(X, y)
+                self._record(cost)
+                taken += 1
+                if after_each is not None and after_each():
+                    break
+        return taken
 
     def _record(self, cost: float) -> None:
         cost = float(cost)
@@ -252,14 +281,7 @@ class GradientModel(ClassifierMixin, BaseEstimator):
         if not math.isfinite(cost) or cost > limit:
             self.diverged_ = True
             self.diverged_at_ = iteration
-            self._divergent_cost_ = cost
-
-    def _iterate(self, X: np.ndarray, y: np.ndarray) -> float:
-        cost, gradients = self._cost_and_gradients(X, y)
-        self._last_gradients = gradients
-        for name, parameter in self._parameters().items():
-            parameter -= self.learning_rate * gradients[name]
-        return cost
+            self.cost_at_divergence_ = cost
 
     # -- input checks ------------------------------------------------------------------
 
@@ -280,12 +302,15 @@ class GradientModel(ClassifierMixin, BaseEstimator):
             raise ValueError("Labels must be 0 or 1 (this is a binary classifier).")
         return X, y.astype(X.dtype)
 
-    def _check_prediction_data(self, X) -> np.ndarray:
+    def _check_fitted(self) -> None:
         if not hasattr(self, "n_iter_"):
             raise NotFittedError(
                 f"This {type(self).__name__} has not been trained yet: "
                 "call fit or partial_fit first."
             )
+
+    def _check_prediction_data(self, X) -> np.ndarray:
+        self._check_fitted()
         X = self._as_features(X, self.dtype_)
         self._check_feature_count(X)
         return X
@@ -314,6 +339,19 @@ class GradientModel(ClassifierMixin, BaseEstimator):
         if not np.isfinite(X).all():
             raise ValueError("X contains NaN or infinite values.")
         return X
+
+
+def layer_parameters(weights: list, biases: list) -> dict[str, np.ndarray]:
+    """A network's parameters by name, ``{"W1": weights[0], "b1": biases[0], ...}``.
+
+    The names are the tutorial's: layer ``l`` (from 1) has weights ``Wl`` of shape
+    ``(units out, units in)`` and biases ``bl`` of shape ``(units out, 1)``.
+    """
+    parameters = {}
+    for layer, (W, b) in enumerate(zip(weights, biases, strict=True), start=1):
+        parameters[f"W{layer}"] = W
+        parameters[f"b{layer}"] = b
+    return parameters
 
 
 def gradient_norm(gradients: dict[str, np.ndarray]) -> float:

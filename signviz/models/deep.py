@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 from signviz.models.activations import binary_cross_entropy, get_activation, sigmoid
-from signviz.models.base import GradientModel
+from signviz.models.base import GradientModel, layer_parameters
 from signviz.models.options import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
 from signviz.validation import check_positive
 
@@ -106,6 +106,7 @@ class DeepNetwork(GradientModel):
     Attributes
     ----------
     weights_ : list of arrays, ``(units out, units in)`` each
+        ``W1, W2, ...`` of the tutorial's formulas, first layer first.
     biases_ : list of arrays, ``(units out, 1)`` each
     cost_history_ : list of float
         Each epoch's cost: the mean of the batch costs, weighted by batch size (what
@@ -184,56 +185,59 @@ class DeepNetwork(GradientModel):
         return [n_features, *map(int, self.hidden_layer_sizes), 1]
 
     def _initialize(self, n_features: int) -> None:
-        self._rng = np.random.default_rng(self.random_state)
+        rng = np.random.default_rng(self.random_state)
         sizes = [n_features, *map(int, self.hidden_layer_sizes), 1]
         self.weights_ = [
-            self._rng.uniform(-self.init_scale, self.init_scale, (n_out, n_in)).astype(self.dtype_)
+            rng.uniform(-self.init_scale, self.init_scale, (n_out, n_in)).astype(self.dtype_)
             for n_in, n_out in itertools.pairwise(sizes)
         ]
         self.biases_ = [np.zeros((n_out, 1), dtype=self.dtype_) for n_out in sizes[1:]]
-        self._first_moments = [np.zeros_like(p) for p in self._parameters().values()]
-        self._second_moments = [np.zeros_like(p) for p in self._parameters().values()]
+        self._start_optimizer(rng)  # the same generator goes on to shuffle the batches
+
+    def _start_optimizer(self, rng: np.random.Generator) -> None:
+        """Adam's state before its first step, and the generator that shuffles the batches.
+
+        Adam's running averages of each gradient and of its square start at zero.
+        (`signviz.export` calls this for a network it loads.)
+        """
+        self._rng = rng
+        self._moments = {
+            name: (np.zeros_like(parameter), np.zeros_like(parameter))
+            for name, parameter in self.named_parameters().items()
+        }
         self.n_steps_ = 0
 
-    def _parameters(self) -> dict[str, np.ndarray]:
-        parameters = {}
-        for layer, (W, b) in enumerate(zip(self.weights_, self.biases_, strict=True), start=1):
-            parameters[f"W{layer}"] = W
-            parameters[f"b{layer}"] = b
-        return parameters
+    def named_parameters(self) -> dict[str, np.ndarray]:
+        """The trainable arrays by name: ``W1``, ``b1``, ``W2``... (live, not copies)."""
+        return layer_parameters(self.weights_, self.biases_)
 
-    def _cost_and_gradients(self, X, y):
-        activations, Z = forward(self.weights_, self.biases_, X.T, self._g)
-        Y = y[np.newaxis, :]
-        cost = binary_cross_entropy(Z, Y).sum() / len(y)
-        gradients = backward(self.weights_, activations, sigmoid(Z), Y, self._g)
-        flat = [array for pair in gradients for array in pair]
-        return float(cost), dict(zip(self._parameters(), flat, strict=True))
-
-    def _iterate(self, X, y) -> float:
+    def _step(self, X, y):
+        # One epoch: for each mini-batch of the shuffled images, forward, cost,
+        # backward, then Adam's update of every parameter.
         order = self._rng.permutation(len(X))
         total = 0.0
         for start in range(0, len(X), self.batch_size):
             batch = order[start : start + self.batch_size]
-            cost, gradients = self._cost_and_gradients(X[batch], y[batch])
-            self._adam_update(gradients)
+            cost, gradients = self._forward_backward(X[batch], y[batch])
+            self.n_steps_ += 1
+            beta_1, beta_2, t = self.beta_1, self.beta_2, self.n_steps_
+            step = self.learning_rate * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+            for name, parameter in self.named_parameters().items():
+                gradient, (first, second) = gradients[name], self._moments[name]
+                first += (1 - beta_1) * (gradient - first)
+                second += (1 - beta_2) * (gradient * gradient - second)
+                parameter -= step * first / (np.sqrt(second) + self.epsilon)
             total += cost * len(batch)
-        return total / len(X)
+        return total / len(X), gradients
 
-    def _adam_update(self, gradients: dict[str, np.ndarray]) -> None:
-        self._last_gradients = gradients
-        self.n_steps_ += 1
-        beta_1, beta_2 = self.beta_1, self.beta_2
-        step = (
-            self.learning_rate * math.sqrt(1 - beta_2**self.n_steps_) / (1 - beta_1**self.n_steps_)
-        )
-        moments = zip(self._first_moments, self._second_moments, strict=True)
-        for parameter, gradient, (first, second) in zip(
-            self._parameters().values(), gradients.values(), moments, strict=True
-        ):
-            first += (1 - beta_1) * (gradient - first)
-            second += (1 - beta_2) * (gradient * gradient - second)
-            parameter -= step * first / (np.sqrt(second) + self.epsilon)
+    def _forward_backward(self, X, y):
+        activations, Z = forward(self.weights_, self.biases_, X.T, self._g)
+        Y = y[np.newaxis, :]
+        cost = binary_cross_entropy(Z, Y).sum() / len(y)
+        gradients = backward(self.weights_, activations, sigmoid(Z), Y, self._g)
+        dW = [dW for dW, _ in gradients]
+        db = [db for _, db in gradients]
+        return float(cost), layer_parameters(dW, db)
 
     def _output_logit(self, X: np.ndarray) -> np.ndarray:
         return forward(self.weights_, self.biases_, X.T, self._g)[1][0]

@@ -270,7 +270,7 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
         self.cost_history_ = losses[: self.diverged_at_]
 
     @property
-    def divergence_message(self) -> str | None:
+    def divergence_message_(self) -> str | None:
         """A sentence explaining a diverged run, or ``None`` while training is healthy."""
         if not getattr(self, "diverged_", False):
             return None

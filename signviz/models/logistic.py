@@ -88,7 +88,8 @@ class LogisticRegressionGD(GradientModel):
         Length of the last gradient (``dw`` and ``db`` together).
     diverged_ : bool
         Whether training stopped because the cost blew up; ``diverged_at_`` says at
-        which iteration and ``divergence_message`` explains it.
+        which iteration, ``cost_at_divergence_`` which cost stopped it (NaN while
+        training is healthy) and ``divergence_message_`` explains it in a sentence.
     """
 
     def __init__(
@@ -120,10 +121,18 @@ class LogisticRegressionGD(GradientModel):
         self.coef_ = np.full((1, n_features), self.initial_weight, dtype=self.dtype_)
         self.intercept_ = np.zeros(1, dtype=self.dtype_)
 
-    def _parameters(self) -> dict[str, np.ndarray]:
+    def named_parameters(self) -> dict[str, np.ndarray]:
+        """The trainable arrays by name: ``{"coef_": w, "intercept_": b}`` (live, not copies)."""
         return {"coef_": self.coef_, "intercept_": self.intercept_}
 
-    def _cost_and_gradients(self, X, y):
+    def _step(self, X, y):
+        # One iteration of the tutorial's loop: forward, cost, backward, then update.
+        cost, gradients = self._forward_backward(X, y)
+        self.coef_ -= self.learning_rate * gradients["coef_"]
+        self.intercept_ -= self.learning_rate * gradients["intercept_"]
+        return cost, gradients
+
+    def _forward_backward(self, X, y):
         cost, dw, db = forward_backward(self.coef_[0], self.intercept_, X.T, y)
         return cost, {"coef_": dw[np.newaxis, :], "intercept_": db}
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from signviz.models.activations import binary_cross_entropy, get_activation, sigmoid
-from signviz.models.base import GradientModel
+from signviz.models.base import GradientModel, layer_parameters
 from signviz.validation import check_positive
 
 #: A hidden activation counts as saturated when its slope is below this share of the
@@ -83,14 +83,12 @@ class TwoLayerNetwork(GradientModel):
 
     Attributes
     ----------
-    hidden_weights_ : array of shape (hidden_units, n_features)
-        ``W1``: row ``j`` holds the weight of every pixel into hidden unit ``j``.
-    hidden_bias_ : array of shape (hidden_units, 1)
-        ``b1``.
-    output_weights_ : array of shape (1, hidden_units)
-        ``W2``.
-    output_bias_ : array of shape (1, 1)
-        ``b2``.
+    weights_ : list of two arrays
+        ``[W1, W2]``: ``W1`` of shape (hidden_units, n_features), whose row ``j`` holds
+        the weight of every pixel into hidden unit ``j``, and ``W2`` of shape
+        (1, hidden_units). The same scheme as :class:`~signviz.models.DeepNetwork`.
+    biases_ : list of two arrays
+        ``[b1, b2]``, of shapes (hidden_units, 1) and (1, 1).
     cost_history_, n_iter_, gradient_norm_, diverged_, diverged_at_
         As in :class:`~signviz.models.LogisticRegressionGD`.
     """
@@ -145,44 +143,50 @@ class TwoLayerNetwork(GradientModel):
         return [n_features, int(self.hidden_units), 1]
 
     def _initialize(self, n_features: int) -> None:
-        shapes = {
-            "hidden_weights_": (self.hidden_units, n_features),
-            "output_weights_": (1, self.hidden_units),
-        }
         rng = np.random.default_rng(self.random_state)
-        for name, shape in shapes.items():
+        self.weights_ = []
+        for shape in [(self.hidden_units, n_features), (1, self.hidden_units)]:
             if self.initialization == "zeros":
                 weights = np.zeros(shape)
             else:
                 weights = rng.standard_normal(shape) * self.init_scale
-            setattr(self, name, weights.astype(self.dtype_))
-        self.hidden_bias_ = np.zeros((self.hidden_units, 1), dtype=self.dtype_)
-        self.output_bias_ = np.zeros((1, 1), dtype=self.dtype_)
+            self.weights_.append(weights.astype(self.dtype_))
+        self.biases_ = [
+            np.zeros((self.hidden_units, 1), dtype=self.dtype_),
+            np.zeros((1, 1), dtype=self.dtype_),
+        ]
 
-    def _parameters(self) -> dict[str, np.ndarray]:
-        return {
-            "hidden_weights_": self.hidden_weights_,
-            "hidden_bias_": self.hidden_bias_,
-            "output_weights_": self.output_weights_,
-            "output_bias_": self.output_bias_,
-        }
+    def named_parameters(self) -> dict[str, np.ndarray]:
+        """The trainable arrays by name: ``W1``, ``b1``, ``W2``, ``b2`` (live, not copies)."""
+        return layer_parameters(self.weights_, self.biases_)
 
-    def _forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _step(self, X, y):
+        # One iteration of gradient descent: forward, cost, backward, then update.
+        cost, gradients = self._forward_backward(X, y)
+        (W1, W2), (b1, b2) = self.weights_, self.biases_
+        W1 -= self.learning_rate * gradients["W1"]
+        b1 -= self.learning_rate * gradients["b1"]
+        W2 -= self.learning_rate * gradients["W2"]
+        b2 -= self.learning_rate * gradients["b2"]
+        return cost, gradients
+
+    def _forward_backward(self, X, y):
         g = get_activation(self.activation)
-        return forward(*self._parameters().values(), X.T, g)
-
-    def _cost_and_gradients(self, X, y):
-        g = get_activation(self.activation)
-        A1, Z2 = self._forward(X)
+        A1, Z2 = self._forward(X)  # forward propagation
         Y = y[np.newaxis, :]
         cost = binary_cross_entropy(Z2, Y).sum() / len(y)
-        gradients = backward(self.output_weights_, A1, sigmoid(Z2), X.T, Y, g)
-        return float(cost), dict(zip(self._parameters(), gradients, strict=True))
+        dW1, db1, dW2, db2 = backward(self.weights_[1], A1, sigmoid(Z2), X.T, Y, g)
+        return float(cost), {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
+    def _forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        (W1, W2), (b1, b2) = self.weights_, self.biases_
+        return forward(W1, b1, W2, b2, X.T, get_activation(self.activation))
 
     def _output_logit(self, X: np.ndarray) -> np.ndarray:
         return self._forward(X)[1][0]
 
     def _input_gradient(self, X: np.ndarray) -> np.ndarray:
+        W1, W2 = self.weights_
         A1, _ = self._forward(X)
         slopes = get_activation(self.activation).derivative(A1)  # (h, m)
-        return (self.output_weights_.T * slopes).T @ self.hidden_weights_  # (m, n)
+        return (W2.T * slopes).T @ W1  # (m, n)
