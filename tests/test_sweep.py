@@ -251,3 +251,20 @@ def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch):
         ValueError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"
     ):
         sw.SweepPool(scheduler="tcp://127.0.0.1:9")
+
+
+def test_the_longest_expected_runs_start_first(task):
+    sweep = sw.Sweep("two-layer", {"n_iterations": [50, 100], "hidden_units": [1, 4]})
+    n_features = task.x_train.shape[1]
+    costs = [sw.expected_cost("two-layer", settings, n_features) for settings in sweep.runs()]
+    assert costs == [50 * (n_features + 1), 50 * 4 * (n_features + 1), 100 * (n_features + 1),
+                     100 * 4 * (n_features + 1)]  # fmt: skip
+    assert sw.expected_cost("deep", {"hidden_layer_sizes": (8, 4), "n_epochs": 10}, 64) == (
+        10 * (64 * 8 + 8 * 4 + 4)
+    )
+    with sw.SweepPool(workers=1) as pool:
+        job = pool.submit(sweep, task)
+        assert job.wait(timeout=60)
+    # One worker takes them one at a time: 4 units for 100 iterations, then the two runs
+    # of equal cost (4 x 50, 1 x 100) in grid order, then 1 unit for 50 iterations.
+    assert [result.index for result in job.results] == [3, 1, 2, 0]
