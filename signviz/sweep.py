@@ -22,9 +22,14 @@ the models build on, takes a second to import).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import itertools
 import math
 import os
+import pickle
+import shutil
+import tempfile
 import threading
 import time
 import weakref
@@ -327,15 +332,19 @@ def train_one(model: str, settings: dict, index: int, arrays: tuple) -> RunResul
     settings : dict
         Hyperparameters of the model (the others keep their defaults).
     index : int
-    arrays : tuple
+    arrays : tuple or SharedTask
         ``(x_train, y_train, x_test, y_test)``: ``(n_train, n_features)``,
-        ``(n_train,)``, ``(n_test, n_features)``, ``(n_test,)``.
+        ``(n_train,)``, ``(n_test, n_features)``, ``(n_test,)``; or a `SharedTask`
+        holding them.
 
     Returns
     -------
     RunResult
     """
     from threadpoolctl import threadpool_limits
+
+    if isinstance(arrays, SharedTask):
+        arrays = arrays.load()
 
     # Fresh copies: arrays received from a cluster can sit at any address in a message,
     # and the vector kernels of BLAS add up in another order when the start is not
@@ -367,6 +376,67 @@ def train_one(model: str, settings: dict, index: int, arrays: tuple) -> RunResul
         seconds=seconds,
         model=estimator,
     )
+
+
+#: The tasks a worker process has read (`SharedTask.load`), by key: the latest few.
+_LOADED: dict[str, tuple] = {}
+_LOADED_AT_MOST = 2
+
+
+class SharedTask:
+    """A task's arrays written once to a file that each worker process reads once.
+
+    Sending the arrays with every run costs a copy of the task per run (several
+    megabytes, pickled by the pool's process and unpickled by the worker) between one
+    run's end and the next one's start; this token is a few hundred bytes. The file is
+    named by a digest of the arrays, so equal tasks share it, and it is removed when
+    the last token of it is gone (its sweeps are finished) or its pool closes.
+
+    Parameters
+    ----------
+    arrays : tuple
+        ``(x_train, y_train, x_test, y_test)``, as `train_one` takes them.
+    folder : str
+        Where to write the file (a folder in memory, ``/dev/shm``, where there is one).
+    key : str
+        The arrays' digest (`SharedTask.digest`).
+    """
+
+    def __init__(self, arrays: tuple, folder: str, key: str):
+        self.key = key
+        self.path = os.path.join(folder, f"{key}.pickle")
+        partial = f"{self.path}.{os.getpid()}.part"
+        with open(partial, "wb") as file:
+            pickle.dump(tuple(np.asarray(array) for array in arrays), file, protocol=5)
+        os.replace(partial, self.path)  # a worker never reads half a file
+        # Not an attribute: the copies that workers unpickle do not remove the file.
+        weakref.finalize(self, _remove, self.path)
+
+    @staticmethod
+    def digest(arrays: tuple) -> str:
+        """A digest of the arrays' types, shapes and values (hex)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for array in arrays:
+            array = np.ascontiguousarray(array)
+            digest.update(f"{array.dtype.str}{array.shape}".encode())
+            digest.update(array.data)
+        return digest.hexdigest()
+
+    def load(self) -> tuple:
+        """The arrays: read from the file the first time in this process, then kept."""
+        arrays = _LOADED.pop(self.key, None)
+        if arrays is None:
+            with open(self.path, "rb") as file:
+                arrays = pickle.load(file)
+        _LOADED[self.key] = arrays  # now the latest
+        while len(_LOADED) > _LOADED_AT_MOST:
+            del _LOADED[next(iter(_LOADED))]
+        return arrays
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.remove(path)
 
 
 def task_arrays(task) -> tuple:
@@ -494,12 +564,25 @@ class _LokyEngine:
             raise ValueError(f"a sweep needs at least one worker, got {workers}")
         self._executor = get_reusable_executor
         self.description = f"{self.capacity} worker processes on this machine"
+        memory = "/dev/shm"  # a private folder is made inside
+        self._folder = tempfile.mkdtemp(
+            prefix="signviz-sweep-", dir=memory if os.access(memory, os.W_OK) else None
+        )
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
+        self._tasks: weakref.WeakValueDictionary[str, SharedTask] = weakref.WeakValueDictionary()
+        self._lock = threading.Lock()
         # Start the workers and their imports now (seconds), not at the first run.
         for _ in range(self.capacity):
             self._executor(max_workers=self.capacity, timeout=300).submit(_import_models)
 
-    def place(self, arrays: tuple) -> tuple:
-        return arrays
+    def place(self, arrays: tuple) -> SharedTask:
+        # Written once per task (shared by the sweeps that use it), read once per worker.
+        key = SharedTask.digest(arrays)
+        with self._lock:
+            shared = self._tasks.get(key)
+            if shared is None:
+                shared = self._tasks[key] = SharedTask(arrays, self._folder, key)
+        return shared
 
     def submit(self, function, *arguments):
         # Asked for at every run: the executor is shared with the process, and whoever
@@ -512,7 +595,9 @@ class _LokyEngine:
         pass
 
     def close(self) -> None:
-        pass  # the executor is shared with the rest of the process (and reused)
+        # The executor is shared with the rest of the process (and reused): only the
+        # tasks' files go.
+        self._cleanup()
 
 
 class _DaskEngine:

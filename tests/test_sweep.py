@@ -4,6 +4,8 @@ the same runs one by one; stopping; one pool shared fairly, with places in its q
 import gc
 import json
 import math
+import os
+import pickle
 import time
 from types import SimpleNamespace
 
@@ -268,3 +270,37 @@ def test_the_longest_expected_runs_start_first(task):
     # One worker takes them one at a time: 4 units for 100 iterations, then the two runs
     # of equal cost (4 x 50, 1 x 100) in grid order, then 1 unit for 50 iterations.
     assert [result.index for result in job.results] == [3, 1, 2, 0]
+
+
+def test_a_task_goes_to_the_workers_once_not_with_every_run(task, tmp_path):
+    arrays = sw.task_arrays(task)
+    key = sw.SharedTask.digest(arrays)
+    shared = sw.SharedTask(arrays, str(tmp_path), key)
+    # What each run sends instead of the arrays: a few hundred bytes, not the task.
+    assert len(pickle.dumps(shared)) < 1000 < sum(array.nbytes for array in arrays)
+    assert sw.SharedTask.digest(tuple(np.copy(array) for array in arrays)) == key
+    assert sw.SharedTask.digest((task.x_test, task.y_test, task.x_train, task.y_train)) != key
+    copy = pickle.loads(pickle.dumps(shared))  # as a worker receives it
+    loaded = copy.load()
+    for got, sent in zip(loaded, arrays, strict=True):
+        np.testing.assert_array_equal(got, sent)
+    del copy
+    gc.collect()
+    assert os.path.exists(shared.path)  # a worker's copy does not remove the file
+    os.remove(shared.path)
+    assert pickle.loads(pickle.dumps(shared)).load() is loaded  # read once, then kept
+    del shared
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_pool_writes_a_task_once_and_removes_it_when_closed(task):
+    with sw.SweepPool(workers=1) as pool:
+        shared = pool._engine.place(sw.task_arrays(task))
+        assert os.path.exists(shared.path)
+        job = pool.submit(
+            sw.Sweep("two-layer", {"hidden_units": [1, 2]}, {"n_iterations": 5}), task
+        )
+        assert pool._engine.place(sw.task_arrays(make_task())) is shared  # equal task, one file
+        assert job.wait(timeout=60) and len(job.results) == 2
+    assert not os.path.exists(os.path.dirname(shared.path))
