@@ -23,6 +23,7 @@ the models build on, takes a second to import).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import math
@@ -341,8 +342,6 @@ def train_one(model: str, settings: dict, index: int, arrays: tuple) -> RunResul
     -------
     RunResult
     """
-    from threadpoolctl import threadpool_limits
-
     if isinstance(arrays, SharedTask):
         arrays = arrays.load()
 
@@ -353,8 +352,8 @@ def train_one(model: str, settings: dict, index: int, arrays: tuple) -> RunResul
     x_train, y_train, x_test, y_test = (np.array(array, order="C") for array in arrays)
     # One BLAS thread: the sweep's parallelism is its processes (and the same thread
     # count gives the same numbers, in a worker or not).
-    with threadpool_limits(limits=1, user_api="blas"):
-        estimator = model_class(model)(**settings)
+    estimator = model_class(model)(**settings)
+    with _blas_controller().limit(limits=1, user_api="blas"):
         started = time.perf_counter()
         estimator.fit(x_train, y_train)
         seconds = time.perf_counter() - started
@@ -547,9 +546,28 @@ def _position(settings: dict, x, y, x_values, y_values) -> tuple[int, int]:
 # -- where runs are computed ----------------------------------------------------------
 
 
-def _import_models() -> None:
-    """What a worker imports before its first run (scikit-learn, with the models)."""
+def _warm_up() -> None:
+    """What a worker process does when it starts, before its first run: import the
+    models (and scikit-learn, a second or more) and find its BLAS libraries."""
     import signviz.models  # noqa: F401
+
+    _blas_controller()
+
+
+@functools.cache
+def _blas_controller():
+    """This process's BLAS libraries (looked up once: a lookup takes milliseconds,
+    about as long as the rest of what the pool does per run). Libraries loaded later
+    are not seen; the models' (numpy's and scipy's) are loaded with `signviz.models`."""
+    from threadpoolctl import ThreadpoolController
+
+    import signviz.models  # noqa: F401
+
+    return ThreadpoolController()
+
+
+def _ready() -> None:
+    """Nothing: a first task makes the executor start its processes."""
 
 
 class _LokyEngine:
@@ -571,9 +589,9 @@ class _LokyEngine:
         self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
         self._tasks: weakref.WeakValueDictionary[str, SharedTask] = weakref.WeakValueDictionary()
         self._lock = threading.Lock()
-        # Start the workers and their imports now (seconds), not at the first run.
-        for _ in range(self.capacity):
-            self._executor(max_workers=self.capacity, timeout=300).submit(_import_models)
+        # Start the workers now: each one imports the models as it starts (seconds),
+        # before it takes any run, so no run waits for an import.
+        self._worker_pool().submit(_ready)
 
     def place(self, arrays: tuple) -> SharedTask:
         # Written once per task (shared by the sweeps that use it), read once per worker.
@@ -585,11 +603,14 @@ class _LokyEngine:
         return shared
 
     def submit(self, function, *arguments):
+        return self._worker_pool().submit(function, *arguments)
+
+    def _worker_pool(self):
         # Asked for at every run: the executor is shared with the process, and whoever
         # else resized it (joblib, scikit-learn) gets it back at our size. Idle workers
-        # stay five minutes, so the next sweep starts without new processes.
-        executor = self._executor(max_workers=self.capacity, timeout=300)
-        return executor.submit(function, *arguments)
+        # stay five minutes, so the next sweep starts without new processes; a new
+        # worker warms up before it takes a run.
+        return self._executor(max_workers=self.capacity, timeout=300, initializer=_warm_up)
 
     def refresh(self) -> None:
         pass

@@ -304,3 +304,25 @@ def test_the_pool_writes_a_task_once_and_removes_it_when_closed(task):
         assert pool._engine.place(sw.task_arrays(make_task())) is shared  # equal task, one file
         assert job.wait(timeout=60) and len(job.results) == 2
     assert not os.path.exists(os.path.dirname(shared.path))
+
+
+def imported_in_this_process(module):
+    import sys
+
+    return module in sys.modules
+
+
+# Sent by value, as a script's function is: a worker imports nothing (not this test
+# module, which imports the models) to run it.
+imported_in_this_process.__module__ = "__main__"
+
+
+def test_workers_import_the_models_before_their_first_run():
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor(max_workers=1).shutdown(wait=True)  # no worker is left
+    with sw.SweepPool(workers=2) as pool:
+        executor = pool._engine._worker_pool()
+        # New workers that have had no run: they imported the models as they started.
+        answers = [executor.submit(imported_in_this_process, "signviz.models") for _ in range(2)]
+        assert [answer.result(timeout=60) for answer in answers] == [True, True]
