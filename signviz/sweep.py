@@ -405,8 +405,12 @@ class SharedTask:
         self.key = key
         self.path = os.path.join(folder, f"{key}.pickle")
         partial = f"{self.path}.{os.getpid()}.part"
-        with open(partial, "wb") as file:
-            pickle.dump(tuple(np.asarray(array) for array in arrays), file, protocol=5)
+        try:
+            with open(partial, "wb") as file:
+                pickle.dump(tuple(np.asarray(array) for array in arrays), file, protocol=5)
+        except BaseException:
+            _remove(partial)
+            raise
         os.replace(partial, self.path)  # a worker never reads half a file
         # Not an attribute: the copies that workers unpickle do not remove the file.
         weakref.finalize(self, _remove, self.path)
@@ -593,13 +597,16 @@ class _LokyEngine:
         # before it takes any run, so no run waits for an import.
         self._worker_pool().submit(_ready)
 
-    def place(self, arrays: tuple) -> SharedTask:
+    def place(self, arrays: tuple) -> SharedTask | tuple:
         # Written once per task (shared by the sweeps that use it), read once per worker.
         key = SharedTask.digest(arrays)
         with self._lock:
             shared = self._tasks.get(key)
             if shared is None:
-                shared = self._tasks[key] = SharedTask(arrays, self._folder, key)
+                try:
+                    shared = self._tasks[key] = SharedTask(arrays, self._folder, key)
+                except OSError:  # no room in memory (a container's small /dev/shm)
+                    return arrays  # then they go with every run
         return shared
 
     def submit(self, function, *arguments):

@@ -326,3 +326,12 @@ def test_workers_import_the_models_before_their_first_run():
         # New workers that have had no run: they imported the models as they started.
         answers = [executor.submit(imported_in_this_process, "signviz.models") for _ in range(2)]
         assert [answer.result(timeout=60) for answer in answers] == [True, True]
+
+
+def test_without_room_for_the_task_file_runs_carry_the_task(small_sweep, task, one_by_one):
+    with sw.SweepPool(workers=2) as pool:
+        pool._engine._folder = "/nonexistent/signviz-sweep"  # writing there fails
+        assert pool._engine.place(sw.task_arrays(task)) == sw.task_arrays(task)
+        job = pool.submit(small_sweep, task)
+        assert job.wait(timeout=120)
+    assert_same_runs(sorted(job.results, key=lambda result: result.index), one_by_one)
