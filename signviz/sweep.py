@@ -12,6 +12,8 @@ One pool serves every sweep of a server: runs wait in the pool's queue, and each
 worker takes the next run of the sweep with the fewest runs going that has waited
 longest (since it arrived, or since its last run finished), so a learner who starts
 late gets one of the next free cores instead of waiting for everyone else's whole grid.
+Within a sweep, the runs expected to take longest go first (`expected_cost`), so the
+short ones fill the workers' last gaps.
 A sweep can be stopped: its waiting runs are dropped and the finished ones are kept.
 
 Models are imported when a run starts, not with this module (scikit-learn, which
@@ -20,9 +22,15 @@ the models build on, takes a second to import).
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import itertools
 import math
 import os
+import pickle
+import shutil
+import tempfile
 import threading
 import time
 import weakref
@@ -122,6 +130,32 @@ def tutorial_settings(model: str) -> dict:
 def iterations_parameter(model: str) -> str:
     """The hyperparameter that says how long ``model`` trains (iterations or epochs)."""
     return model_class(model)._iterations_parameter
+
+
+def expected_cost(model: str, settings: dict, n_features: int) -> int:
+    """A run's expected training cost, to start the longest runs first.
+
+    Counts multiply-adds per image: the model's weights times its iterations (or
+    epochs). Only the order of the estimates matters (it is not a time): a
+    two-layer network with 8 hidden units costs more than one with 1, 500 iterations
+    more than 50.
+
+    Parameters
+    ----------
+    model : str
+    settings : dict
+        Hyperparameters of the run (the others keep their defaults).
+    n_features : int
+        Pixels per image.
+
+    Returns
+    -------
+    int
+    """
+    estimator = model_class(model)(**settings)
+    sizes = estimator._layer_sizes(n_features)
+    weights = sum(inputs * outputs for inputs, outputs in itertools.pairwise(sizes))
+    return int(getattr(estimator, estimator._iterations_parameter)) * weights
 
 
 def format_value(value) -> str:
@@ -290,15 +324,17 @@ def train_one(model: str, settings: dict, index: int, arrays: tuple) -> RunResul
     settings : dict
         Hyperparameters of the model (the others keep their defaults).
     index : int
-    arrays : tuple
+    arrays : tuple or SharedTask
         ``(x_train, y_train, x_test, y_test)``: ``(n_train, n_features)``,
-        ``(n_train,)``, ``(n_test, n_features)``, ``(n_test,)``.
+        ``(n_train,)``, ``(n_test, n_features)``, ``(n_test,)``; or a `SharedTask`
+        holding them.
 
     Returns
     -------
     RunResult
     """
-    from threadpoolctl import threadpool_limits
+    if isinstance(arrays, SharedTask):
+        arrays = arrays.load()
 
     # Fresh copies: arrays received from a cluster can sit at any address in a message,
     # and the vector kernels of BLAS add up in another order when the start is not
@@ -307,8 +343,8 @@ def train_one(model: str, settings: dict, index: int, arrays: tuple) -> RunResul
     x_train, y_train, x_test, y_test = (np.array(array, order="C") for array in arrays)
     # One BLAS thread: the sweep's parallelism is its processes (and the same thread
     # count gives the same numbers, in a worker or not).
-    with threadpool_limits(limits=1, user_api="blas"):
-        estimator = model_class(model)(**settings)
+    estimator = model_class(model)(**settings)
+    with _blas_controller().limit(limits=1, user_api="blas"):
         started = time.perf_counter()
         estimator.fit(x_train, y_train)
         seconds = time.perf_counter() - started
@@ -330,6 +366,71 @@ def train_one(model: str, settings: dict, index: int, arrays: tuple) -> RunResul
         seconds=seconds,
         model=estimator,
     )
+
+
+#: The tasks a worker process has read (`SharedTask.load`), by key: the latest few.
+_LOADED: dict[str, tuple] = {}
+_LOADED_AT_MOST = 2
+
+
+class SharedTask:
+    """A task's arrays written once to a file that each worker process reads once.
+
+    Sending the arrays with every run costs a copy of the task per run (several
+    megabytes, pickled by the pool's process and unpickled by the worker) between one
+    run's end and the next one's start; this token is a few hundred bytes. The file is
+    named by a digest of the arrays, so equal tasks share it, and it is removed when
+    the last token of it is gone (its sweeps are finished) or its pool closes.
+
+    Parameters
+    ----------
+    arrays : tuple
+        ``(x_train, y_train, x_test, y_test)``, as `train_one` takes them.
+    folder : str
+        Where to write the file (a folder in memory, ``/dev/shm``, where there is one).
+    key : str
+        The arrays' digest (`SharedTask.digest`).
+    """
+
+    def __init__(self, arrays: tuple, folder: str, key: str):
+        self.key = key
+        self.path = os.path.join(folder, f"{key}.pickle")
+        partial = f"{self.path}.{os.getpid()}.part"
+        try:
+            with open(partial, "wb") as file:
+                pickle.dump(tuple(np.asarray(array) for array in arrays), file, protocol=5)
+        except BaseException:
+            _remove(partial)
+            raise
+        os.replace(partial, self.path)  # a worker never reads half a file
+        # Not an attribute: the copies that workers unpickle do not remove the file.
+        weakref.finalize(self, _remove, self.path)
+
+    @staticmethod
+    def digest(arrays: tuple) -> str:
+        """A digest of the arrays' types, shapes and values (hex)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for array in arrays:
+            array = np.ascontiguousarray(array)
+            digest.update(f"{array.dtype.str}{array.shape}".encode())
+            digest.update(array.data)
+        return digest.hexdigest()
+
+    def load(self) -> tuple:
+        """The arrays: read from the file the first time in this process, then kept."""
+        arrays = _LOADED.pop(self.key, None)
+        if arrays is None:
+            with open(self.path, "rb") as file:
+                arrays = pickle.load(file)
+        _LOADED[self.key] = arrays  # now the latest
+        while len(_LOADED) > _LOADED_AT_MOST:
+            del _LOADED[next(iter(_LOADED))]
+        return arrays
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.remove(path)
 
 
 def task_arrays(task) -> tuple:
@@ -440,9 +541,29 @@ def _position(settings: dict, x, y, x_values, y_values) -> tuple[int, int]:
 # -- where runs are computed ----------------------------------------------------------
 
 
-def _import_models() -> None:
-    """What a worker imports before its first run (scikit-learn, with the models)."""
+def _warm_up() -> None:
+    """What a worker process does when it starts, before its first run: import the
+    models (and scikit-learn, a second or more) and find its BLAS libraries."""
     import signviz.models  # noqa: F401
+
+    _blas_controller()
+
+
+@functools.cache
+def _blas_controller():
+    """This process's BLAS libraries, looked up once (a lookup scans the loaded
+    libraries: 10 ms on a busy 2-core machine, where limiting them through it takes
+    0.5 ms). Libraries loaded later are not seen; the models' (numpy's and scipy's)
+    are loaded with `signviz.models`."""
+    from threadpoolctl import ThreadpoolController
+
+    import signviz.models  # noqa: F401
+
+    return ThreadpoolController()
+
+
+def _ready() -> None:
+    """Nothing: a first task makes the executor start its processes."""
 
 
 class _LokyEngine:
@@ -457,25 +578,46 @@ class _LokyEngine:
             raise ValueError(f"a sweep needs at least one worker, got {workers}")
         self._executor = get_reusable_executor
         self.description = f"{self.capacity} worker processes on this machine"
-        # Start the workers and their imports now (seconds), not at the first run.
-        for _ in range(self.capacity):
-            self._executor(max_workers=self.capacity, timeout=300).submit(_import_models)
+        memory = "/dev/shm"  # a private folder is made inside
+        self._folder = tempfile.mkdtemp(
+            prefix="signviz-sweep-", dir=memory if os.access(memory, os.W_OK) else None
+        )
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
+        self._tasks: weakref.WeakValueDictionary[str, SharedTask] = weakref.WeakValueDictionary()
+        self._lock = threading.Lock()
+        # Start the workers now: each one imports the models as it starts (seconds),
+        # before it takes any run, so no run waits for an import.
+        self._worker_pool().submit(_ready)
 
-    def place(self, arrays: tuple) -> tuple:
-        return arrays
+    def place(self, arrays: tuple) -> SharedTask | tuple:
+        # Written once per task (shared by the sweeps that use it), read once per worker.
+        key = SharedTask.digest(arrays)
+        with self._lock:
+            shared = self._tasks.get(key)
+            if shared is None:
+                try:
+                    shared = self._tasks[key] = SharedTask(arrays, self._folder, key)
+                except OSError:  # no room in memory (a container's small /dev/shm)
+                    return arrays  # then they go with every run
+        return shared
 
     def submit(self, function, *arguments):
+        return self._worker_pool().submit(function, *arguments)
+
+    def _worker_pool(self):
         # Asked for at every run: the executor is shared with the process, and whoever
         # else resized it (joblib, scikit-learn) gets it back at our size. Idle workers
-        # stay five minutes, so the next sweep starts without new processes.
-        executor = self._executor(max_workers=self.capacity, timeout=300)
-        return executor.submit(function, *arguments)
+        # stay five minutes, so the next sweep starts without new processes; a new
+        # worker warms up before it takes a run.
+        return self._executor(max_workers=self.capacity, timeout=300, initializer=_warm_up)
 
     def refresh(self) -> None:
         pass
 
     def close(self) -> None:
-        pass  # the executor is shared with the rest of the process (and reused)
+        # The executor is shared with the rest of the process (and reused): only the
+        # tasks' files go.
+        self._cleanup()
 
 
 class _DaskEngine:
@@ -541,12 +683,17 @@ class SweepJob:
     they finish); the iteration ends when every run is done or the sweep is stopped.
     """
 
-    def __init__(self, pool: SweepPool, sweep: Sweep, arrays: tuple):
+    def __init__(self, pool: SweepPool, sweep: Sweep, arrays: tuple, n_features: int):
         self.sweep = sweep
         self.total = len(sweep)
         self._pool = pool
         self._arrays = arrays
-        self._waiting = deque(enumerate(sweep.runs()))
+        # Longest expected runs first: the short ones then fill the last gaps, instead of
+        # one long run ending alone while the other workers have nothing left to do.
+        runs = list(enumerate(sweep.runs()))
+        costs = [expected_cost(sweep.model, settings, n_features) for _, settings in runs]
+        order = sorted(range(len(runs)), key=lambda index: -costs[index])  # stable
+        self._waiting = deque(runs[index] for index in order)
         self._results: list[RunResult] = []
         self.running = 0
         self.stopped = False
@@ -666,7 +813,8 @@ class SweepPool:
         ``x_test`` and ``y_test``); returns the job to watch or stop."""
         if self._closed:
             raise RuntimeError("this sweep pool is closed")
-        job = SweepJob(self, sweep, self._engine.place(task_arrays(task)))
+        arrays = task_arrays(task)
+        job = SweepJob(self, sweep, self._engine.place(arrays), np.shape(arrays[0])[1])
         with self._changed:
             job._turn = next(self._turns)
             self._jobs.append(weakref.ref(job))

@@ -49,3 +49,11 @@ def test_figures_sort_by_their_number():
     assert [result.figure for result in ordered] == [
         "1. v", "2. z", "8b. u", "9a. x", "10a. y", "11. w",
     ]  # fmt: skip
+
+
+def test_runs_packed_longest_first_on_the_first_free_worker():
+    from benchmarks.sweep import packed
+
+    assert packed([1.0, 2.0, 3.0], 1) == 6.0
+    assert packed([1.0, 1.0, 3.0], 2) == 3.0  # the two short runs share one worker
+    assert packed([3.0, 3.0, 2.0, 2.0, 2.0], 2) == 7.0  # longest first is not always best

@@ -4,6 +4,8 @@ the same runs one by one; stopping; one pool shared fairly, with places in its q
 import gc
 import json
 import math
+import os
+import pickle
 import time
 from types import SimpleNamespace
 
@@ -251,3 +253,85 @@ def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch):
         ValueError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"
     ):
         sw.SweepPool(scheduler="tcp://127.0.0.1:9")
+
+
+def test_the_longest_expected_runs_start_first(task):
+    sweep = sw.Sweep("two-layer", {"n_iterations": [50, 100], "hidden_units": [1, 4]})
+    n_features = task.x_train.shape[1]
+    costs = [sw.expected_cost("two-layer", settings, n_features) for settings in sweep.runs()]
+    assert costs == [50 * (n_features + 1), 50 * 4 * (n_features + 1), 100 * (n_features + 1),
+                     100 * 4 * (n_features + 1)]  # fmt: skip
+    assert sw.expected_cost("deep", {"hidden_layer_sizes": (8, 4), "n_epochs": 10}, 64) == (
+        10 * (64 * 8 + 8 * 4 + 4)
+    )
+    with sw.SweepPool(workers=1) as pool:
+        job = pool.submit(sweep, task)
+        assert job.wait(timeout=60)
+    # One worker takes them one at a time: 4 units for 100 iterations, then the two runs
+    # of equal cost (4 x 50, 1 x 100) in grid order, then 1 unit for 50 iterations.
+    assert [result.index for result in job.results] == [3, 1, 2, 0]
+
+
+def test_a_task_goes_to_the_workers_once_not_with_every_run(task, tmp_path):
+    arrays = sw.task_arrays(task)
+    key = sw.SharedTask.digest(arrays)
+    shared = sw.SharedTask(arrays, str(tmp_path), key)
+    # What each run sends instead of the arrays: a few hundred bytes, not the task.
+    assert len(pickle.dumps(shared)) < 1000 < sum(array.nbytes for array in arrays)
+    assert sw.SharedTask.digest(tuple(np.copy(array) for array in arrays)) == key
+    assert sw.SharedTask.digest((task.x_test, task.y_test, task.x_train, task.y_train)) != key
+    copy = pickle.loads(pickle.dumps(shared))  # as a worker receives it
+    loaded = copy.load()
+    for got, sent in zip(loaded, arrays, strict=True):
+        np.testing.assert_array_equal(got, sent)
+    del copy
+    gc.collect()
+    assert os.path.exists(shared.path)  # a worker's copy does not remove the file
+    os.remove(shared.path)
+    assert pickle.loads(pickle.dumps(shared)).load() is loaded  # read once, then kept
+    del shared
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_pool_writes_a_task_once_and_removes_it_when_closed(task):
+    with sw.SweepPool(workers=1) as pool:
+        shared = pool._engine.place(sw.task_arrays(task))
+        assert os.path.exists(shared.path)
+        job = pool.submit(
+            sw.Sweep("two-layer", {"hidden_units": [1, 2]}, {"n_iterations": 5}), task
+        )
+        assert pool._engine.place(sw.task_arrays(make_task())) is shared  # equal task, one file
+        assert job.wait(timeout=60) and len(job.results) == 2
+    assert not os.path.exists(os.path.dirname(shared.path))
+
+
+def imported_in_this_process(module):
+    import sys
+
+    return module in sys.modules
+
+
+# Sent by value, as a script's function is: a worker imports nothing (not this test
+# module, which imports the models) to run it.
+imported_in_this_process.__module__ = "__main__"
+
+
+def test_workers_import_the_models_before_their_first_run():
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor(max_workers=1).shutdown(wait=True)  # no worker is left
+    with sw.SweepPool(workers=2) as pool:
+        executor = pool._engine._worker_pool()
+        # New workers that have had no run: they imported the models as they started.
+        answers = [executor.submit(imported_in_this_process, "signviz.models") for _ in range(2)]
+        assert [answer.result(timeout=60) for answer in answers] == [True, True]
+
+
+def test_without_room_for_the_task_file_runs_carry_the_task(small_sweep, task, one_by_one):
+    with sw.SweepPool(workers=2) as pool:
+        pool._engine._folder = "/nonexistent/signviz-sweep"  # writing there fails
+        assert pool._engine.place(sw.task_arrays(task)) == sw.task_arrays(task)
+        job = pool.submit(small_sweep, task)
+        assert job.wait(timeout=120)
+    assert_same_runs(sorted(job.results, key=lambda result: result.index), one_by_one)
