@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from imports import loaded_by
 
 from signviz import descent
 from signviz.descent import (
@@ -233,16 +234,7 @@ def test_the_tutorials_walk_fits_no_single_bowl():
 
 def test_the_one_weight_demo_imports_neither_scikit_learn_nor_the_models():
     # The demo only needs numpy: importing it must not pay for scikit-learn's second.
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, signviz.descent; "
-        "print(sorted(m for m in sys.modules if m.startswith(('sklearn', 'signviz.models'))))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert loaded_by("signviz.descent", among=("sklearn", "signviz.models")) == []
 
 
 def test_the_functions_are_the_bowls_own_answers():

@@ -4,6 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 from charts import figure_json, values
+from imports import loaded_by
 
 from signviz import data, figures
 from signviz.descent import QuadraticCost, gradient_descent
@@ -333,13 +334,5 @@ def test_the_preparation_diagram_writes_every_shape(synthetic_dataset):
 def test_importing_the_figures_loads_no_model_code_nor_scipy():
     # The app's glue imports the figures at start-up: they must not bring the models
     # (hence scikit-learn) or SciPy with them. The activation curves load them when drawn.
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, signviz.figures; print(sorted(m for m in sys.modules if m.startswith("
-        "('signviz.models', 'signviz.descent', 'sklearn', 'scipy'))))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    heavy = ("signviz.models", "signviz.descent", "sklearn", "scipy")
+    assert loaded_by("signviz.figures", among=heavy) == []
