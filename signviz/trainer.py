@@ -402,6 +402,7 @@ class Trainer:
         self._thread: threading.Thread | None = None
         self._snapshot = Snapshot()
         self._model = None
+        self._last_frame: Frame | None = None  # the current model's latest frame
         self._ended = False
         self._expected_run = self._run_in_hand = 0
         self._dead_since: float | None = None
@@ -510,6 +511,7 @@ class Trainer:
                     self._handle(command)
                 except Exception as error:  # shown by the page, never lost in the thread
                     logger.exception("%s: the command %r failed", self.name, command[0])
+                    self._last_frame = None  # the model may have changed half-way
                     self._publish(FAILED, message=f"{type(error).__name__}: {error}")
                 if self._ended:
                     return
@@ -519,7 +521,7 @@ class Trainer:
     def _handle(self, command: tuple) -> None:
         kind = command[0]
         if kind == "reset":
-            self._model = None
+            self._model = self._last_frame = None
             self._snapshot = Snapshot(state=EMPTY, run=command[-1])
         elif kind == "train":
             _, model, n_iterations, run = command
@@ -555,7 +557,7 @@ class Trainer:
 
     def _start(self, model, planned: int, run: int) -> None:
         """Take ``model``, initialize it (no update yet) and publish iteration 0."""
-        self._model = None
+        self._model = self._last_frame = None
         model.train_steps(self.x_train, self.y_train, 0)
         if hasattr(model, "_check_prediction_data"):  # checked, in the model's dtype, once
             self._x_train_checked = model._check_prediction_data(self.x_train)
@@ -663,7 +665,7 @@ class Trainer:
             z_test = np.asarray(logit(self._x_test_checked), dtype=np.float64)
             cost = float(np.mean(np.logaddexp(0.0, z_train) - self.y_train * z_train))
             probabilities = 1.0 / (1.0 + np.exp(-z_test))
-        return Frame(
+        self._last_frame = Frame(
             iteration=int(model.n_iter_),
             cost=cost,
             train_accuracy=float(np.mean((z_train > 0) == (self.y_train == 1))),
@@ -671,6 +673,7 @@ class Trainer:
             test_probabilities=_frozen(probabilities),
             weights=_frozen(self._weights(model)),
         )
+        return self._last_frame
 
     def _publish(
         self, state: str, *, frame: Frame | None = None, place=None, message=None, with_model=False
@@ -680,6 +683,8 @@ class Trainer:
             run = max(self._snapshot.run, self._run_in_hand)
             self._snapshot = Snapshot(state=state, run=run, place=place, message=message)
             return
+        if frame is None:  # the model has not changed since its latest frame was taken
+            frame = self._last_frame
         if frame is None or frame.iteration != model.n_iter_:
             frame = self._frame()
         if model.cost_history_is_exact:
@@ -723,7 +728,7 @@ class Trainer:
             self._ended = True
             self._pending.clear()
             self._thread = None
-        self._model = None
+        self._model = self._last_frame = None
         self._history = _History(self.history_size, self.history_bytes)
         self._snapshot = Snapshot(state=ENDED, run=max(self._snapshot.run, self._expected_run))
 

@@ -330,3 +330,33 @@ def test_a_paced_run_that_mostly_waits_lets_the_next_one_train(toy):
     assert paced.snapshot.state == "running"
     paced.pause()
     assert paced.wait(30) and limiter.training == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_a_keras_frame_is_what_tensorflow_computes(toy, activation):
+    """The trainer measures a Keras network in numpy, from its weights: the cost,
+    accuracies and probabilities it shows are those of TensorFlow's own forward pass."""
+    keras_network = pytest.importorskip("signviz.models.keras_network")
+    x_train, y_train, x_test, y_test = toy
+    trainer = Trainer(
+        *toy, weights=lambda network: network.model_.layers[0].get_weights()[0].T,
+        limiter=CoreLimiter(4),
+    )  # fmt: skip
+    network = keras_network.KerasNetwork(
+        hidden_layer_sizes=(5, 3), activation=activation, batch_size=16, learning_rate=0.05
+    )
+    trainer.step(3, new_model=network)
+    assert trainer.wait(60)
+    snapshot = trainer.snapshot
+    assert snapshot.iteration == 3 and len(snapshot.costs) == 4
+    model = snapshot.model
+    z_train = model.decision_function(x_train)  # through TensorFlow
+    expected_cost = np.mean(np.logaddexp(0, z_train) - y_train * z_train)
+    assert snapshot.frame.cost == pytest.approx(expected_cost, rel=1e-5)
+    assert snapshot.costs[-1] == snapshot.frame.cost
+    assert snapshot.frame.train_accuracy == pytest.approx(model.score(x_train, y_train))
+    assert snapshot.frame.test_accuracy == pytest.approx(model.score(x_test, y_test))
+    np.testing.assert_allclose(
+        snapshot.frame.test_probabilities, model.predict_proba(x_test)[:, 1], rtol=1e-5, atol=1e-6
+    )
