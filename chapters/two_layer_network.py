@@ -150,7 +150,7 @@ def draw(snapshot, frame) -> None:
             np.pad(image, ((0, 0), (6, 6), (0, 0)), constant_values=255)
             for image in figures.weight_images(weights, task.image_shape)
         ]
-        st.image(images, caption=units, width=120)
+        ui.live_images(images, caption=units, width=120)
 
 
 snapshot = ui.live_training(

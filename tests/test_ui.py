@@ -72,3 +72,50 @@ def test_the_prediction_grid_is_shared_by_equal_models_only(real_dataset):
     other = ui._prediction_grid(task, key, changed)
     assert other is not grid
     assert other.layout.annotations[0].text == "0.90" and grid.layout.annotations[0].text == "0.00"
+
+
+def test_the_status_query_counts_the_servers_training_workers():
+    from streamlit.testing.v1 import AppTest
+
+    from signviz.models import LogisticRegressionGD
+    from signviz.trainer import CoreLimiter, Trainer, live_workers
+
+    def status_page():
+        from signviz import ui
+
+        ui.server_status()
+
+    app = AppTest.from_function(status_page).run()
+    assert not app.sidebar.caption, "only asked for"
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 8), dtype=np.float32), np.arange(40) % 2
+    before = live_workers()
+    trainer = Trainer(X, y, X, y, lambda model: model.coef_[0], limiter=CoreLimiter(2))
+    trainer.train(LogisticRegressionGD(n_iterations=10**6), 10**6)
+    try:
+        app.query_params["status"] = ""
+        app.run()
+        assert app.sidebar.caption[0].value.endswith(f"this server: {before + 1}")
+    finally:
+        trainer.pause()
+        assert trainer.wait(10)
+    app.run()
+    assert app.sidebar.caption[0].value == f"Training workers running on this server: {before}"
+
+
+def test_live_images_are_sent_as_lossless_png(monkeypatch):
+    import io
+
+    from PIL import Image
+
+    sent = {}
+    monkeypatch.setattr(
+        ui.st, "image", lambda images, **options: sent.update(images=images, **options)
+    )
+    rng = np.random.default_rng(1)
+    images = [rng.integers(0, 256, (12, 9, 3), dtype=np.uint8) for _ in range(2)]
+    ui.live_images(images, caption=["unit 1", "unit 2"], width=80)
+    assert sent["caption"] == ["unit 1", "unit 2"] and sent["width"] == 80
+    for image, png in zip(images, sent["images"], strict=True):
+        assert png.startswith(b"\x89PNG")
+        np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), image)
