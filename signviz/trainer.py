@@ -53,9 +53,10 @@ EMPTY, QUEUED, RUNNING, PAUSED, DONE, DIVERGED, FAILED, ENDED = (
 ACTIVE_STATES = (QUEUED, RUNNING)
 
 logger = logging.getLogger(__name__)
-#: Seconds between two redraws of a page while its training runs: five a second, so
-#: that a browser shows at least four even when a redraw takes its share of the time.
-REDRAW_SECONDS = 0.2
+#: Seconds between two redraws of a page while its training runs, alone on the server:
+#: six or seven a second, so that a browser shows at least four even when its redraws
+#: take longer than usual (see `signviz.ui.redraw_every`).
+REDRAW_SECONDS = 0.15
 #: The longest wait between two redraws however crowded the server: a 3-second run
 #: still shows its cost falling in three steps.
 MAX_REDRAW_SECONDS = 1.0
@@ -265,19 +266,20 @@ class CoreLimiter:
 
 
 def redraw_seconds(limiter: CoreLimiter | None = None) -> float:
-    """Seconds between two redraws of a live page: `REDRAW_SECONDS`, stretched when more
-    trainings are under way at once than the machine has cores, up to
-    `MAX_REDRAW_SECONDS`.
+    """Seconds between two redraws of a live page: `REDRAW_SECONDS` while at most one
+    training per two cores is under way, and beyond that as many times longer as there
+    are trainings per two cores, up to `MAX_REDRAW_SECONDS`.
 
-    Each redraw costs the learner's browser more than the server (Chromium re-renders
-    every element the fragment sends), and on a shared machine browsers and trainings
-    compete for the same cores: four sessions on two cores then redraw half as often,
-    and every training ends sooner. Light runs count too: in a classroom, thirty pages
-    redrawing five times a second would cost the server more than their trainings.
-    Alone, a page redraws five times a second.
+    Each redraw costs the server a run of the page's fragment and the learner's browser
+    more (Chromium re-renders every element the fragment sends); on a shared machine
+    browsers and trainings compete for the same cores. Stretched this way, the pages of
+    a crowd together redraw about as often as one page alone: four sessions on two cores
+    each redraw a quarter as often, and their trainings end sooner. Light runs count too:
+    in a classroom, thirty pages redrawing several times a second would cost the server
+    more than their trainings.
     """
     limiter = limiter if limiter is not None else server_limiter()
-    crowd = limiter.training / (os.cpu_count() or 1)
+    crowd = limiter.training / max(1.0, (os.cpu_count() or 1) / 2)
     return min(MAX_REDRAW_SECONDS, REDRAW_SECONDS * max(1.0, crowd))
 
 

@@ -39,9 +39,9 @@ def test_a_live_fragment_redraws_slower_than_its_own_runs_take(monkeypatch):
     from signviz import trainer
 
     monkeypatch.setattr(trainer, "_SERVER_LIMITER", trainer.CoreLimiter(4))
-    assert ui.redraw_every(0.0) == trainer.REDRAW_SECONDS  # alone and quick: five a second
+    assert ui.redraw_every(0.0) == trainer.REDRAW_SECONDS  # alone and quick: six or seven a second
     assert ui.redraw_every(0.05) == trainer.REDRAW_SECONDS
-    # A run of 0.3 s would be interrupted by a 0.2 s timer: the interval leaves it room.
+    # A run of 0.3 s would be interrupted by a shorter timer: the interval leaves it room.
     assert ui.redraw_every(0.3) == pytest.approx(ui.REDRAW_MARGIN * 0.3)
     assert ui.redraw_every(0.3) > 0.3
     assert ui.redraw_every(60.0) == ui.MAX_GUARDED_REDRAW_SECONDS  # still redraws, rarely
