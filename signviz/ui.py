@@ -379,9 +379,10 @@ def explanation_maps(records: list[TrainedModel], image: np.ndarray, label_names
 #: trainer: the tutorial's 150 iterations take 0.04 s of computing, over before a
 #: learner could see the cost fall.
 MIN_RUN_SECONDS = 3.0
-#: Points of a cost curve drawn while training runs (the chart is a few hundred pixels
-#: wide); all of them once it pauses or ends.
-LIVE_POINTS = 500
+#: Points of a cost curve drawn while training runs (the chart is about 550 pixels wide
+#: on a 1024-pixel projector: one point per two pixels); all of them once it pauses or
+#: ends. Every redraw sends them and the browser draws them again.
+LIVE_POINTS = 300
 #: The buttons of every model chapter, in their order.
 COMMANDS = ("Train", "Pause", "Continue", "Step 1", "Step 10", "Reset")
 

@@ -16,7 +16,7 @@ CHART_POINTS = f"""() => {{
     const chart = ({FIND_CHART})('Cost while training');
     return chart && chart._fullData.length ? chart._fullData[0].y.length : 0;
 }}"""
-#: The iteration of the chart's last point (a live chart draws at most 500 points).
+#: The iteration of the chart's last point (a live chart draws at most ui.LIVE_POINTS points).
 CHART_END = f"""() => {{
     const chart = ({FIND_CHART})('Cost while training');
     if (!chart || !chart._fullData.length) return 0;
