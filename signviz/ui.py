@@ -500,8 +500,8 @@ def live_training(
     """Draw the buttons, the state, the metrics and the page's charts from the latest snapshot.
 
     While a training runs this part of the page is a fragment that redraws itself from
-    what the worker published, five times a second (fewer when the server trains more
-    models than it has cores: `signviz.trainer.redraw_seconds`), and the rest of the
+    what the worker published, six or seven times a second (fewer when the server trains
+    more than one model per two cores: `signviz.trainer.redraw_seconds`), and the rest of the
     page is not re-run; when it starts or ends, the whole page runs again. Once training pauses or
     ends, a slider goes back through the recorded history: the metrics, ``draw`` and
     the test predictions show the model as it was at the chosen iteration.
