@@ -27,5 +27,6 @@ CHAPTERS = [
 ]
 
 page = st.navigation(CHAPTERS)
+ui.server_status()
 ui.select_task()
 page.run()

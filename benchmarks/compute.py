@@ -18,6 +18,7 @@ from benchmarks.harness import Result, interleaved, seconds_per_call
 from signviz import data, figures
 from signviz.models import DeepNetwork, LogisticRegressionGD, TwoLayerNetwork
 from signviz.trainer import CoreLimiter, Trainer, redraw_seconds
+from signviz.ui import LIVE_POINTS
 
 ITERATIONS = 200
 
@@ -133,18 +134,22 @@ def first_layer(network):
 def cost_redraw(planned: int, *, log_y: bool, image_shape=None):
     """A page's live redraw from a snapshot: the cost curve, serialized as
     ``st.plotly_chart`` sends it, and each drawn unit's weights as an image, encoded as
-    ``st.image`` does (when ``image_shape`` is given)."""
+    ``signviz.ui.live_images`` does (when ``image_shape`` is given)."""
 
     def draw(snapshot) -> None:
         if snapshot.frame is None:
             return
         cost = figures.cost_curve(
-            snapshot.costs, planned=planned, log_y=log_y, y_top=snapshot.first_cost
+            snapshot.costs,
+            planned=planned,
+            log_y=log_y,
+            y_top=snapshot.first_cost,
+            max_points=LIVE_POINTS,
         )
         plotly.io.to_json(cost, validate=False)
         if image_shape is not None:
             for image in figures.weight_images(snapshot.frame.weights, image_shape):
-                Image.fromarray(image).save(io.BytesIO(), format="PNG")
+                Image.fromarray(image).save(io.BytesIO(), format="PNG", compress_level=1)
 
     return draw
 

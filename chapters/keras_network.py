@@ -91,7 +91,9 @@ def draw(snapshot, frame) -> None:
     )
     units = [f"unit {unit + 1}" for unit in range(len(frame.weights))]
     if trainer.active:
-        st.image(figures.weight_images(frame.weights, task.image_shape), caption=units, width=80)
+        ui.live_images(
+            figures.weight_images(frame.weights, task.image_shape), caption=units, width=80
+        )
     else:
         st.plotly_chart(
             figures.weight_heatmaps(

@@ -127,7 +127,7 @@ def draw(snapshot, frame) -> None:
     elif len(weights) <= LIVE_UNITS_LIMIT:
         st.markdown(f"**{units_title()}** (red: positive, blue: negative, white: 0)")
         images = figures.weight_images(weights, task.image_shape, margin=6)
-        st.image(images, caption=units, width=120)
+        ui.live_images(images, caption=units, width=120)
 
 
 snapshot = ui.live_training(

@@ -53,9 +53,10 @@ EMPTY, QUEUED, RUNNING, PAUSED, DONE, DIVERGED, FAILED, ENDED = (
 ACTIVE_STATES = (QUEUED, RUNNING)
 
 logger = logging.getLogger(__name__)
-#: Seconds between two redraws of a page while its training runs: five a second, so
-#: that a browser shows at least four even when a redraw takes its share of the time.
-REDRAW_SECONDS = 0.2
+#: Seconds between two redraws of a page while its training runs, alone on the server:
+#: six or seven a second, so that a browser shows at least four even when its redraws
+#: take longer than usual (see `signviz.ui.redraw_every`).
+REDRAW_SECONDS = 0.15
 #: The longest wait between two redraws however crowded the server: a 3-second run
 #: still shows its cost falling in three steps.
 MAX_REDRAW_SECONDS = 1.0
@@ -280,19 +281,20 @@ def wait_until(target: float, interrupt: threading.Event) -> bool:
 
 
 def redraw_seconds(limiter: CoreLimiter | None = None) -> float:
-    """Seconds between two redraws of a live page: `REDRAW_SECONDS`, stretched when more
-    trainings are under way at once than the machine has cores, up to
-    `MAX_REDRAW_SECONDS`.
+    """Seconds between two redraws of a live page: `REDRAW_SECONDS` while at most one
+    training per two cores is under way, and beyond that as many times longer as there
+    are trainings per two cores, up to `MAX_REDRAW_SECONDS`.
 
-    Each redraw costs the learner's browser more than the server (Chromium re-renders
-    every element the fragment sends), and on a shared machine browsers and trainings
-    compete for the same cores: four sessions on two cores then redraw half as often,
-    and every training ends sooner. Light runs count too: in a classroom, thirty pages
-    redrawing five times a second would cost the server more than their trainings.
-    Alone, a page redraws five times a second.
+    Each redraw costs the server a run of the page's fragment and the learner's browser
+    more (Chromium re-renders every element the fragment sends); on a shared machine
+    browsers and trainings compete for the same cores. Stretched this way, the pages of
+    a crowd together redraw about as often as one page alone: four sessions on two cores
+    each redraw a quarter as often, and their trainings end sooner. Light runs count too:
+    in a classroom, thirty pages redrawing several times a second would cost the server
+    more than their trainings.
     """
     limiter = limiter if limiter is not None else server_limiter()
-    crowd = limiter.training / (os.cpu_count() or 1)
+    crowd = limiter.training / max(1.0, (os.cpu_count() or 1) / 2)
     return min(MAX_REDRAW_SECONDS, REDRAW_SECONDS * max(1.0, crowd))
 
 
@@ -417,6 +419,7 @@ class Trainer:
         self._thread: threading.Thread | None = None
         self._snapshot = Snapshot()
         self._model = None
+        self._last_frame: Frame | None = None  # the current model's latest frame
         self._ended = False
         self._expected_run = self._run_in_hand = 0
         self._dead_since: float | None = None
@@ -525,6 +528,7 @@ class Trainer:
                     self._handle(command)
                 except Exception as error:  # shown by the page, never lost in the thread
                     logger.exception("%s: the command %r failed", self.name, command[0])
+                    self._last_frame = None  # the model may have changed half-way
                     self._publish(FAILED, message=f"{type(error).__name__}: {error}")
                 if self._ended:
                     return
@@ -534,7 +538,7 @@ class Trainer:
     def _handle(self, command: tuple) -> None:
         kind = command[0]
         if kind == "reset":
-            self._model = None
+            self._model = self._last_frame = None
             self._snapshot = Snapshot(state=EMPTY, run=command[-1])
         elif kind == "train":
             _, model, n_iterations, run = command
@@ -570,7 +574,7 @@ class Trainer:
 
     def _start(self, model, planned: int, run: int) -> None:
         """Take ``model``, initialize it (no update yet) and publish iteration 0."""
-        self._model = None
+        self._model = self._last_frame = None
         model.train_steps(self.x_train, self.y_train, 0)
         if hasattr(model, "_check_prediction_data"):  # checked, in the model's dtype, once
             self._x_train_checked = model._check_prediction_data(self.x_train)
@@ -676,7 +680,7 @@ class Trainer:
             z_test = np.asarray(logit(self._x_test_checked), dtype=np.float64)
             cost = float(np.mean(np.logaddexp(0.0, z_train) - self.y_train * z_train))
             probabilities = 1.0 / (1.0 + np.exp(-z_test))
-        return Frame(
+        self._last_frame = Frame(
             iteration=int(model.n_iter_),
             cost=cost,
             train_accuracy=float(np.mean((z_train > 0) == (self.y_train == 1))),
@@ -684,6 +688,7 @@ class Trainer:
             test_probabilities=_frozen(probabilities),
             weights=_frozen(self._weights(model)),
         )
+        return self._last_frame
 
     def _publish(
         self, state: str, *, frame: Frame | None = None, place=None, message=None, with_model=False
@@ -693,6 +698,8 @@ class Trainer:
             run = max(self._snapshot.run, self._run_in_hand)
             self._snapshot = Snapshot(state=state, run=run, place=place, message=message)
             return
+        if frame is None:  # the model has not changed since its latest frame was taken
+            frame = self._last_frame
         if frame is None or frame.iteration != model.n_iter_:
             frame = self._frame()
         if model.cost_history_is_exact:
@@ -736,7 +743,7 @@ class Trainer:
             self._ended = True
             self._pending.clear()
             self._thread = None
-        self._model = None
+        self._model = self._last_frame = None
         self._history = _History(self.history_size, self.history_bytes)
         self._snapshot = Snapshot(state=ENDED, run=max(self._snapshot.run, self._expected_run))
 

@@ -17,6 +17,7 @@ session (their arrays are read-only), never copied per user.
 from __future__ import annotations
 
 import importlib
+import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from signviz import data, figures, kinds
 from signviz.jobs import BackgroundJob
-from signviz.trainer import Frame, Snapshot, Trainer, redraw_seconds
+from signviz.trainer import Frame, Snapshot, Trainer, live_workers, redraw_seconds
 
 #: A live page's redraws come at least this many times the fragment's own longest
 #: recent run apart (see `live_training`).
@@ -387,9 +388,10 @@ def notices(found) -> None:
 #: trainer: the tutorial's 150 iterations take 0.04 s of computing, over before a
 #: learner could see the cost fall.
 MIN_RUN_SECONDS = 3.0
-#: Points of a cost curve drawn while training runs (the chart is a few hundred pixels
-#: wide); all of them once it pauses or ends.
-LIVE_POINTS = 500
+#: Points of a cost curve drawn while training runs (the chart is about 550 pixels wide
+#: on a 1024-pixel projector: one point per two pixels); all of them once it pauses or
+#: ends. Every redraw sends them and the browser draws them again.
+LIVE_POINTS = 300
 #: The buttons of every model chapter, in their order.
 COMMANDS = ("Train", "Pause", "Continue", "Step 1", "Step 10", "Reset")
 
@@ -507,8 +509,8 @@ def live_training(
     """Draw the buttons, the state, the metrics and the page's charts from the latest snapshot.
 
     While a training runs this part of the page is a fragment that redraws itself from
-    what the worker published, five times a second (fewer when the server trains more
-    models than it has cores: `signviz.trainer.redraw_seconds`), and the rest of the
+    what the worker published, six or seven times a second (fewer when the server trains
+    more than one model per two cores: `signviz.trainer.redraw_seconds`), and the rest of the
     page is not re-run; when it starts or ends, the whole page runs again. Once training pauses or
     ends, a slider goes back through the recorded history: the metrics, ``draw`` and
     the test predictions show the model as it was at the chosen iteration.
@@ -611,6 +613,31 @@ def live_training(
 
     view()
     return trainer.snapshot
+
+
+def live_images(images: list[np.ndarray], *, caption: list[str], width: int) -> None:
+    """``st.image`` for pictures redrawn several times a second (RGB arrays, uint8).
+
+    Encoded here as PNG at zlib's fastest level: about as small as Streamlit's own PNG
+    (these pictures are flat blocks of colour) for a third of its time, and Streamlit
+    passes encoded bytes on without encoding them again.
+    """
+    from PIL import Image
+
+    encoded = []
+    for image in images:
+        buffer = io.BytesIO()
+        Image.fromarray(image).save(buffer, format="PNG", compress_level=1)
+        encoded.append(buffer.getvalue())
+    st.image(encoded, caption=caption, width=width)
+
+
+def server_status() -> None:
+    """With ``?status`` in a page's address, the sidebar says how many training workers
+    this server runs now: a closed tab or a reload must leave none behind (the browser
+    tests read it; a teacher can too)."""
+    if "status" in st.query_params:
+        st.sidebar.caption(f"Training workers running on this server: {live_workers()}")
 
 
 def redraw_every(took: float) -> float:

@@ -39,9 +39,9 @@ def test_a_live_fragment_redraws_slower_than_its_own_runs_take(monkeypatch):
     from signviz import trainer
 
     monkeypatch.setattr(trainer, "_SERVER_LIMITER", trainer.CoreLimiter(4))
-    assert ui.redraw_every(0.0) == trainer.REDRAW_SECONDS  # alone and quick: five a second
+    assert ui.redraw_every(0.0) == trainer.REDRAW_SECONDS  # alone and quick: six or seven a second
     assert ui.redraw_every(0.05) == trainer.REDRAW_SECONDS
-    # A run of 0.3 s would be interrupted by a 0.2 s timer: the interval leaves it room.
+    # A run of 0.3 s would be interrupted by a shorter timer: the interval leaves it room.
     assert ui.redraw_every(0.3) == pytest.approx(ui.REDRAW_MARGIN * 0.3)
     assert ui.redraw_every(0.3) > 0.3
     assert ui.redraw_every(60.0) == ui.MAX_GUARDED_REDRAW_SECONDS  # still redraws, rarely
@@ -97,3 +97,59 @@ def test_notices_are_shown_at_their_level():
     assert [s.value for s in app.success] == ["none wrong"]
     assert [e.value for e in app.error] == ["failed"]
     assert [c.value for c in app.caption] == ["a detail"]
+
+
+def test_the_status_query_counts_the_servers_training_workers():
+    from streamlit.testing.v1 import AppTest
+
+    from signviz.models import LogisticRegressionGD
+    from signviz.trainer import CoreLimiter, Trainer, live_workers
+
+    def status_page():
+        from signviz import ui
+
+        ui.server_status()
+
+    def shown_and_counted(app) -> tuple[int, int, int]:
+        """The number the page shows, between the counts just before and after its run
+        (other tests' workers may end meanwhile)."""
+        before = live_workers()
+        app.run()
+        after = live_workers()
+        caption = app.sidebar.caption[0].value
+        assert caption.startswith("Training workers running on this server: ")
+        return min(before, after), int(caption.rsplit(": ", 1)[1]), max(before, after)
+
+    app = AppTest.from_function(status_page).run()
+    assert not app.sidebar.caption, "only asked for"
+    app.query_params["status"] = ""
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 8), dtype=np.float32), np.arange(40) % 2
+    trainer = Trainer(X, y, X, y, lambda model: model.coef_[0], limiter=CoreLimiter(2))
+    trainer.train(LogisticRegressionGD(n_iterations=10**6), 10**6)
+    try:
+        low, shown, high = shown_and_counted(app)
+        assert 1 <= low <= shown <= high, "this trainer's worker is counted"
+    finally:
+        trainer.pause()
+        assert trainer.wait(10)
+    low, shown_after, high = shown_and_counted(app)
+    assert low <= shown_after <= high
+
+
+def test_live_images_are_sent_as_lossless_png(monkeypatch):
+    import io
+
+    from PIL import Image
+
+    sent = {}
+    monkeypatch.setattr(
+        ui.st, "image", lambda images, **options: sent.update(images=images, **options)
+    )
+    rng = np.random.default_rng(1)
+    images = [rng.integers(0, 256, (12, 9, 3), dtype=np.uint8) for _ in range(2)]
+    ui.live_images(images, caption=["unit 1", "unit 2"], width=80)
+    assert sent["caption"] == ["unit 1", "unit 2"] and sent["width"] == 80
+    for image, png in zip(images, sent["images"], strict=True):
+        assert png.startswith(b"\x89PNG")
+        np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), image)

@@ -440,13 +440,16 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
         return "\n".join(lines)
 
     def _output_logit(self, X) -> np.ndarray:
-        """``z`` of the output for checked data, ``(n_samples,)``, through a compiled graph:
-        a live trainer asks for it after every epoch, and layer by layer in eager mode it
-        cost a sixth of an epoch."""
-        if getattr(self, "_compiled_logit", None) is None:
-            self._compiled_logit = tf.function(self._logit, reduce_retracing=True)
-        inputs = tf.convert_to_tensor(np.asarray(X, dtype=np.float32))
-        return self._compiled_logit(inputs).numpy().reshape(-1).astype(np.float64)
+        """``z`` of the output for checked data, ``(n_samples,)``, computed by numpy from the
+        current weights in float32, as Keras computes it. A live trainer asks for it after
+        every epoch: a call into TensorFlow, and tracing a graph for every new model, cost
+        more than this arithmetic."""
+        weights = self.model_.get_weights()  # kernel, bias of each layer, in order
+        forward = ACTIVATIONS[self.activation].forward
+        hidden = np.asarray(X, dtype=np.float32)
+        for kernel, bias in zip(weights[:-2:2], weights[1:-2:2], strict=True):
+            hidden = forward(hidden @ kernel + bias)
+        return (hidden @ weights[-2] + weights[-1]).reshape(-1).astype(np.float64)
 
     def _as_tensor(self, X):
         if not hasattr(self, "model_"):
