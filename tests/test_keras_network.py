@@ -106,8 +106,8 @@ def test_the_network_offers_exactly_the_listed_options():
         keras_network.make_initializer(name, seed=0)
 
 
-def test_first_layer_weights_and_summary_need_no_keras_internals(toy):
-    X, y = toy
+def test_first_layer_weights_and_summary_need_no_keras_internals(halves_toy):
+    X, y = halves_toy
     network = keras_network.KerasNetwork(hidden_layer_sizes=(5, 3), n_epochs=1)
     with pytest.raises(keras_network.NotFittedError):
         network.first_layer_weights()
@@ -119,7 +119,7 @@ def test_first_layer_weights_and_summary_need_no_keras_internals(toy):
     assert f"{16 * 5 + 5 + 5 * 3 + 3 + 3 + 1}" in summary.replace(",", "")  # all parameters
 
 
-def test_a_cross_validation_job_reports_typed_events_and_stops(toy):
+def test_a_cross_validation_job_reports_typed_events_and_stops(halves_toy):
     from signviz import cross_validation
 
     class Job:
@@ -134,7 +134,7 @@ def test_a_cross_validation_job_reports_typed_events_and_stops(toy):
             done = sum(isinstance(e, cross_validation.FoldDone) for e in self.events)
             return done >= self.stop_after_folds
 
-    X, y = toy
+    X, y = halves_toy
     network = keras_network.KerasNetwork(hidden_layer_sizes=(4,), n_epochs=2)
     job = Job(stop_after_folds=99)
     result = cross_validation.run(job, network, X, y, n_folds=2)
