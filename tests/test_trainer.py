@@ -31,6 +31,14 @@ def make_trainer(toy, **options) -> Trainer:
     return Trainer(*toy, weights=lambda model: model.coef_[0], **options)
 
 
+def reach(trainer: Trainer, state: str, timeout: float = 30) -> None:
+    """Wait until ``trainer``'s snapshot says ``state`` (it runs in its own thread)."""
+    deadline = time.monotonic() + timeout
+    while trainer.snapshot.state != state:
+        assert time.monotonic() < deadline, f"{trainer.name} never reached {state!r}"
+        time.sleep(0.01)
+
+
 def slow_model(iterations=10**6):
     """A logistic regression paced by the trainer: slow enough to pause mid-run."""
     return LogisticRegressionGD(learning_rate=0.1, n_iterations=iterations)
@@ -193,9 +201,7 @@ def test_an_ended_session_stops_the_worker(toy):
     alive.set()
     trainer = make_trainer(toy, is_alive=alive.is_set, min_seconds=100.0, grace=0.5)
     trainer.train(slow_model(), 1000)
-    deadline = time.monotonic() + 30
-    while trainer.snapshot.state != "running" and time.monotonic() < deadline:
-        time.sleep(0.01)
+    reach(trainer, "running")
     assert trainer.worker_alive
     alive.clear()  # the tab closed
     ended_at = time.monotonic()
@@ -213,15 +219,11 @@ def test_the_cap_queues_trainings_and_gives_their_place(toy):
     second = make_trainer(toy, limiter=limiter)
     third = make_trainer(toy, limiter=limiter)
     first.train(slow_model(), 10**6)  # seconds of computing: paused long before its end
-    deadline = time.monotonic() + 30
-    while first.snapshot.state != "running" and time.monotonic() < deadline:
-        time.sleep(0.01)
+    reach(first, "running")
     second.train(LogisticRegressionGD(learning_rate=0.5), 5)
-    while second.snapshot.state != "queued" and time.monotonic() < deadline:
-        time.sleep(0.01)
+    reach(second, "queued")
     third.train(LogisticRegressionGD(learning_rate=0.5), 5)
-    while third.snapshot.state != "queued" and time.monotonic() < deadline:
-        time.sleep(0.01)
+    reach(third, "queued")
     assert (second.snapshot.place, third.snapshot.place) == (1, 2)
     assert limiter.running == 1 and limiter.waiting == 2
     assert second.snapshot.iteration == 0
@@ -236,12 +238,9 @@ def test_pausing_a_queued_training_leaves_the_line(toy):
     first = make_trainer(toy, limiter=limiter)  # unpaced: it keeps its core until paused
     second = make_trainer(toy, limiter=limiter)
     first.train(slow_model(), 10**6)  # seconds of computing: paused long before its end
-    deadline = time.monotonic() + 30
-    while first.snapshot.state != "running" and time.monotonic() < deadline:
-        time.sleep(0.01)
+    reach(first, "running")
     second.train(LogisticRegressionGD(learning_rate=0.5), 5)
-    while second.snapshot.state != "queued" and time.monotonic() < deadline:
-        time.sleep(0.01)
+    reach(second, "queued")
     second.pause()
     assert second.wait(10)
     assert second.snapshot.state == "paused" and limiter.waiting == 0
@@ -324,9 +323,8 @@ def test_a_paced_run_that_mostly_waits_lets_the_next_one_train(toy):
     limiter = CoreLimiter(1)
     paced = make_trainer(toy, limiter=limiter, min_seconds=100.0)  # 1000 iterations in 100 s
     paced.train(slow_model(), 1000)
+    reach(paced, "running")
     deadline = time.monotonic() + 30
-    while paced.snapshot.state != "running" and time.monotonic() < deadline:
-        time.sleep(0.02)
     while limiter.running == 1 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert paced.snapshot.state == "running"  # still training, without holding the core
