@@ -148,3 +148,21 @@ def test_a_cross_validation_job_reports_typed_events_and_stops(halves_toy):
     stopped = Job(stop_after_folds=1)
     result = cross_validation.run(stopped, network, X, y)
     assert len(result.fold_accuracies) == 1  # Stop skips the folds still to come
+
+
+def test_the_weights_a_frame_reads_follow_every_batch_and_every_new_model(halves_toy):
+    X, y = halves_toy
+    network = keras_network.KerasNetwork(hidden_layer_sizes=(4,), n_epochs=1, batch_size=16)
+    network.train_steps(X, y, 1)
+    before = network.first_layer_weights()
+    np.testing.assert_array_equal(before, network.model_.get_weights()[0].T)
+    network.train_steps(X, y, 1)  # four more batches: new weights, read again
+    after = network.first_layer_weights()
+    np.testing.assert_array_equal(after, network.model_.get_weights()[0].T)
+    assert not np.array_equal(before, after)
+    z = network._output_logit(X)
+    np.testing.assert_allclose(z, network.decision_function(X), rtol=1e-5, atol=1e-6)
+    steps = int(network.model_.optimizer.iterations)
+    network.set_params(n_epochs=2).fit(X, y)  # a fresh model, as many optimizer steps
+    assert int(network.model_.optimizer.iterations) == steps
+    np.testing.assert_array_equal(network.first_layer_weights(), network.model_.get_weights()[0].T)

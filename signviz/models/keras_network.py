@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import os
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -429,7 +430,7 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
         unit looks at (Keras keeps the transpose, one column per unit)."""
         if not hasattr(self, "model_"):
             raise NotFittedError("This KerasNetwork has not been trained yet: call fit first.")
-        return np.asarray(self.model_.layers[0].get_weights()[0]).T
+        return np.asarray(self._current_weights()[0]).T
 
     def summary(self) -> str:
         """Keras's own table of the layers, their output shapes and parameter counts."""
@@ -444,12 +445,24 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
         current weights in float32, as Keras computes it. A live trainer asks for it after
         every epoch: a call into TensorFlow, and tracing a graph for every new model, cost
         more than this arithmetic."""
-        weights = self.model_.get_weights()  # kernel, bias of each layer, in order
+        weights = self._current_weights()  # kernel, bias of each layer, in order
         forward = ACTIVATIONS[self.activation].forward
         hidden = np.asarray(X, dtype=np.float32)
         for kernel, bias in zip(weights[:-2:2], weights[1:-2:2], strict=True):
             hidden = forward(hidden @ kernel + bias)
         return (hidden @ weights[-2] + weights[-1]).reshape(-1).astype(np.float64)
+
+    def _current_weights(self) -> list[np.ndarray]:
+        """Every layer's kernel and bias as numpy arrays, in order, read from TensorFlow
+        once per optimizer step: a live trainer's frame asks for them three times (the
+        train and test sets' logits, the first layer's picture), and reading them is
+        most of a frame's cost. A new model, or a batch trained since, reads again."""
+        step = int(self.model_.optimizer.iterations)
+        cached = getattr(self, "_weights_read", None)
+        if cached is None or cached[0]() is not self.model_ or cached[1] != step:
+            cached = (weakref.ref(self.model_), step, self.model_.get_weights())
+            self._weights_read = cached
+        return cached[2]
 
     def _as_tensor(self, X):
         if not hasattr(self, "model_"):
