@@ -188,9 +188,9 @@ def build_parser(prog: str = "signviz") -> argparse.ArgumentParser:
         "form), two-layer has a softmax output and sklearn is multinomial",
     )  # fmt: skip
     train.add_argument(
-        "--digits", nargs="+", default=["0", "1"], metavar="DIGIT",
-        help="the two digits to tell apart (e.g. 3 8), or the word all for the ten digits "
-        f"({', '.join(TEN_DIGIT_MODELS)} only; default: 0 1, the tutorial's)",
+        "--digits", nargs="+", default=("0", "1"), metavar="DIGIT",
+        help="the two digits to tell apart, e.g. 3 8, or the word all for the ten digits, "
+        f"with {', '.join(TEN_DIGIT_MODELS)} only (default: 0 1, the tutorial's)",
     )  # fmt: skip
     train.add_argument(
         "--learning-rate", type=float, metavar="RATE",
@@ -439,19 +439,19 @@ def run_train(arguments) -> int:
 ALL = "all"
 
 
-def parse_digits(values: list[str]) -> tuple[int, int] | str:
+def parse_digits(values) -> tuple[int, int] | str:
     """``--digits``: two whole numbers (checked 0-9 by `signviz.data.make_task`), or ``all``.
 
     Parameters
     ----------
-    values : list of str
+    values : sequence of str
         What followed ``--digits``.
 
     Returns
     -------
     tuple of int or "all"
     """
-    if values == [ALL]:
+    if list(values) == [ALL]:
         return ALL
     try:
         first, second = (int(value) for value in values)
