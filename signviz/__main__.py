@@ -41,6 +41,7 @@ TEN_DIGIT_MODELS = ("logreg", "two-layer", "sklearn")
 OPTION_MODELS = {
     "learning_rate": ("logreg", "two-layer", "deep", "keras"),
     "hidden_units": ("two-layer",),
+    "init_scale": ("two-layer", "deep"),
     "layers": ("deep", "keras"),
 }
 
@@ -204,6 +205,11 @@ def build_parser(prog: str = "signviz") -> argparse.ArgumentParser:
     train.add_argument(
         "--hidden-units", type=int, metavar="N",
         help="hidden units of two-layer (default: the model's own, as in the tutorial)",
+    )  # fmt: skip
+    train.add_argument(
+        "--init-scale", type=float, metavar="SCALE",
+        help="size of the initial weights of two-layer and deep (default: the model's own; "
+        "on all ten digits two-layer learns faster from 0.02)",
     )  # fmt: skip
     train.add_argument(
         "--layers", type=parse_layers, metavar="8,4",
@@ -532,6 +538,7 @@ def check_numbers(arguments) -> None:
     for flag, value, integer in (
         ("--iterations", arguments.iterations, True),
         ("--hidden-units", arguments.hidden_units, True),
+        ("--init-scale", arguments.init_scale, False),
         ("--learning-rate", arguments.learning_rate, False),
     ):
         if value is not None and not (math.isfinite(value) and value > 0):
@@ -556,6 +563,8 @@ def make_estimator(arguments, ten_digits: bool = False):
         options["hidden_layer_sizes"] = arguments.layers
     if arguments.hidden_units is not None:
         options["hidden_units"] = arguments.hidden_units
+    if arguments.init_scale is not None:
+        options["init_scale"] = arguments.init_scale
     kind = kinds.get(arguments.model)
     if kind.name == "sklearn":  # the tutorial's settings, not scikit-learn's defaults
         options["max_iter"] = SKLEARN_MAX_ITER

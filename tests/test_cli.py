@@ -147,6 +147,17 @@ def test_the_ten_digit_split_is_the_same_for_every_model(tiny_ten, capsys):
     assert totals[0] == totals[1]
 
 
+def test_init_scale_sets_the_size_of_the_initial_weights(tiny_data, capsys):
+    runs = {
+        scale: run_json(capsys, "two-layer", "--iterations", "1", "--init-scale", scale,
+                        "--data", tiny_data)
+        for scale in ("0.01", "3")
+    }  # fmt: skip
+    # Small weights answer about 50 % for every image: a first cost near ln 2.
+    assert runs["0.01"]["costs"][0] == pytest.approx(np.log(2), abs=0.01)
+    assert runs["3"]["costs"][0] > 0.75  # measured 0.80: large weights, confident answers
+
+
 def test_seed_controls_the_split_and_the_initialization(tiny_data, capsys):
     runs = [
         run_json(capsys, "two-layer", "--iterations", "3", "--seed", seed, "--data", tiny_data)
@@ -192,6 +203,8 @@ def test_human_readable_output(tiny_data, capsys):
         (["train", "sklearn", "--iterations", "-1"], "--iterations must be a positive whole"),
         (["train", "logreg", "--iterations", "0"], "--iterations must be a positive whole"),
         (["train", "two-layer", "--hidden-units", "0"], "--hidden-units must be a positive"),
+        (["train", "two-layer", "--init-scale", "0"], "--init-scale must be a positive number"),
+        (["train", "logreg", "--init-scale", "0.1"], "--init-scale applies to two-layer, deep"),
         (["train", "logreg", "--seed", "-1"], "--seed must be a whole number"),
         (["train", "logreg", "--label-order", "random"], "invalid choice"),
         (["train", "logreg", "--learning-rate", "0", "\r0"], "arguments: \\r0"),
