@@ -381,15 +381,16 @@ def run_train(arguments) -> int:
             raise UsageError(f"{flag} applies to {', '.join(models)}, not to {arguments.model}")
     check_numbers(arguments)
     digits = parse_digits(arguments.digits)
-    if digits == ALL and arguments.model not in TEN_DIGIT_MODELS:
+    ten_digits = digits == data.ALL_DIGITS
+    if ten_digits and arguments.model not in TEN_DIGIT_MODELS:
         raise UsageError(
             f"--digits all: {arguments.model} learns two digits only for now; "
             f"use {', '.join(TEN_DIGIT_MODELS)}"
         )
-    if digits == ALL and arguments.save is not None:
+    if ten_digits and arguments.save is not None:
         raise UsageError("--save: a model of all ten digits cannot be saved yet")
     check_save_path(arguments)
-    estimator = make_estimator(arguments, ten_digits=digits == ALL)
+    estimator = make_estimator(arguments, ten_digits=ten_digits)
     dataset = load(arguments, progressbar=not arguments.json)
     task = data.make_task(
         dataset, digits, test_size=arguments.test_size, random_state=arguments.seed
@@ -441,10 +442,6 @@ def run_train(arguments) -> int:
     return INTERRUPTED if interrupted else 0
 
 
-#: What ``--digits all`` stands for.
-ALL = "all"
-
-
 def parse_digits(values) -> tuple[int, int] | str:
     """``--digits``: two whole numbers (checked 0-9 by `signviz.data.make_task`), or ``all``.
 
@@ -457,8 +454,10 @@ def parse_digits(values) -> tuple[int, int] | str:
     -------
     tuple of int or "all"
     """
-    if list(values) == [ALL]:
-        return ALL
+    from signviz.data import ALL_DIGITS
+
+    if list(values) == [ALL_DIGITS]:
+        return ALL_DIGITS
     try:
         first, second = (int(value) for value in values)
     except ValueError:
