@@ -275,10 +275,10 @@ def test_the_two_layer_network_reads_the_ten_real_digits(ten_digits):
     # Small initial weights: with init_scale 0.1, W1 X is large enough on 4096 pixels to
     # saturate tanh, and plain gradient descent crawls (0.19 on the test set after
     # 2500 iterations of the tutorial's 3 units).
-    network = TwoLayerNetwork(hidden_units=32, learning_rate=0.02, init_scale=0.02)
-    network.set_params(n_iterations=200).fit(task.x_train, task.y_train)
+    network = TwoLayerNetwork(hidden_units=16, learning_rate=0.03, init_scale=0.02)
+    network.set_params(n_iterations=150).fit(task.x_train, task.y_train)
     assert not network.diverged_
-    assert network.weights_[1].shape == (10, 32)
+    assert network.weights_[1].shape == (10, 16)
     assert network.predict_proba(task.x_test).shape == (task.n_test, 10)
-    # Measured on the default split: 0.45 after 200 iterations, 0.53 after 300; chance 0.1.
-    assert network.score(task.x_test, task.y_test) > 0.3
+    # Measured on the default split: 0.39 after 150 iterations, 0.43 after 200; chance 0.1.
+    assert network.score(task.x_test, task.y_test) > 0.25
