@@ -17,8 +17,9 @@ are used, so ``import signviz`` (and ``signviz --help``) stays quick::
 
 - the data: `load_dataset`, `make_task`, `download_dataset`, `Dataset`, `Task`,
   `DatasetError`;
-- the models: `LogisticRegressionGD`, `TwoLayerNetwork`, `DeepNetwork`, and
-  `KerasNetwork` (which imports TensorFlow when first used);
+- the models: `LogisticRegressionGD`, `SoftmaxRegression` (its ten-class form),
+  `TwoLayerNetwork`, `DeepNetwork`, and `KerasNetwork` (which imports TensorFlow when
+  first used);
 - saved models: `save_model`, `load_model`;
 - the modules `data`, `models`, `figures` (every figure) and `export`.
 """
@@ -36,6 +37,7 @@ _NAMES = {
     "Task": "signviz.data",
     "DatasetError": "signviz.data",
     "LogisticRegressionGD": "signviz.models",
+    "SoftmaxRegression": "signviz.models",
     "TwoLayerNetwork": "signviz.models",
     "DeepNetwork": "signviz.models",
     "KerasNetwork": "signviz.models.keras_network",

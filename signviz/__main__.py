@@ -34,10 +34,14 @@ MODELS = tuple(kinds.KINDS)
 #: scikit-learn's iterations when --iterations is not given.
 SKLEARN_MAX_ITER = 150
 
+#: The models that can learn all ten digits at once (``--digits all``).
+TEN_DIGIT_MODELS = ("logreg", "two-layer", "sklearn")
+
 #: Which models each model-specific option applies to.
 OPTION_MODELS = {
     "learning_rate": ("logreg", "two-layer", "deep", "keras"),
     "hidden_units": ("two-layer",),
+    "init_scale": ("two-layer", "deep"),
     "layers": ("deep", "keras"),
 }
 
@@ -51,6 +55,7 @@ TRAIN_EXAMPLES = """\
 examples:
   {prog} train logreg
   {prog} train two-layer --digits 3 8 --hidden-units 8 --learning-rate 0.05
+  {prog} train logreg --digits all --json
   {prog} train deep --layers 16,8 --epochs 50 --json
   {prog} train two-layer --hidden-units 8 --save hand.npz
   {prog} train keras --layers 8,4 --epochs 20 --save hand.keras
@@ -178,10 +183,15 @@ def build_parser(prog: str = "signviz") -> argparse.ArgumentParser:
         epilog=TRAIN_EXAMPLES.format(prog=prog),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    train.add_argument("model", choices=MODELS, metavar="MODEL", help="%(choices)s")
     train.add_argument(
-        "--digits", nargs=2, type=int, default=(0, 1), metavar=("A", "B"),
-        help="the two digits to tell apart (default: 0 1, the tutorial's)",
+        "model", choices=MODELS, metavar="MODEL",
+        help="%(choices)s; with --digits all, logreg is softmax regression (its ten-class "
+        "form), two-layer has a softmax output and sklearn is multinomial",
+    )  # fmt: skip
+    train.add_argument(
+        "--digits", nargs="+", default=("0", "1"), metavar="DIGIT",
+        help="the two digits to tell apart, e.g. 3 8, or the word all for the ten digits, "
+        f"with {', '.join(TEN_DIGIT_MODELS)} only (default: 0 1, the tutorial's)",
     )  # fmt: skip
     train.add_argument(
         "--learning-rate", type=float, metavar="RATE",
@@ -195,6 +205,11 @@ def build_parser(prog: str = "signviz") -> argparse.ArgumentParser:
     train.add_argument(
         "--hidden-units", type=int, metavar="N",
         help="hidden units of two-layer (default: the model's own, as in the tutorial)",
+    )  # fmt: skip
+    train.add_argument(
+        "--init-scale", type=float, metavar="SCALE",
+        help="size of the initial weights of two-layer and deep (default: the model's own; "
+        "on all ten digits two-layer learns faster from 0.02)",
     )  # fmt: skip
     train.add_argument(
         "--layers", type=parse_layers, metavar="8,4",
@@ -365,11 +380,20 @@ def run_train(arguments) -> int:
             flag = "--" + option.replace("_", "-")
             raise UsageError(f"{flag} applies to {', '.join(models)}, not to {arguments.model}")
     check_numbers(arguments)
+    digits = parse_digits(arguments.digits)
+    ten_digits = digits == data.ALL_DIGITS
+    if ten_digits and arguments.model not in TEN_DIGIT_MODELS:
+        raise UsageError(
+            f"--digits all: {arguments.model} learns two digits only for now; "
+            f"use {', '.join(TEN_DIGIT_MODELS)}"
+        )
+    if ten_digits and arguments.save is not None:
+        raise UsageError("--save: a model of all ten digits cannot be saved yet")
     check_save_path(arguments)
-    estimator = make_estimator(arguments)
+    estimator = make_estimator(arguments, ten_digits=ten_digits)
     dataset = load(arguments, progressbar=not arguments.json)
     task = data.make_task(
-        dataset, tuple(arguments.digits), test_size=arguments.test_size, random_state=arguments.seed
+        dataset, digits, test_size=arguments.test_size, random_state=arguments.seed
     )
     started = time.perf_counter()
     interrupted = False
@@ -384,6 +408,7 @@ def run_train(arguments) -> int:
     result = {
         "model": arguments.model,
         "digits": list(task.digits),
+        "n_classes": task.n_classes,
         "n_train": task.n_train,
         "n_test": task.n_test,
         "costs": list(getattr(estimator, "cost_history_", [])),
@@ -393,6 +418,7 @@ def run_train(arguments) -> int:
         "diverged": bool(getattr(estimator, "diverged_", False)),
         "diverged_at": getattr(estimator, "diverged_at_", None),
         "interrupted": interrupted,
+        "confusion": confusion(estimator, task) if trained else None,
     }
     if interrupted:
         done = int(getattr(estimator, "n_iter_", 0)) if trained else 0
@@ -402,7 +428,10 @@ def run_train(arguments) -> int:
     if arguments.json:
         print(to_json(result))
         return INTERRUPTED if interrupted else 0
-    print(f"{arguments.model} on digits {task.digits[0]} and {task.digits[1]}")
+    if task.n_classes == 2:
+        print(f"{arguments.model} on digits {task.digits[0]} and {task.digits[1]}")
+    else:
+        print(f"{arguments.model} ({type(estimator).__name__}) on all ten digits")
     print(f"{task.n_train} training and {task.n_test} test images, {task.n_features} pixels each")
     print_costs(result["costs"], every=max(1, len(result["costs"]) // 15))
     if result["diverged"]:
@@ -411,6 +440,41 @@ def run_train(arguments) -> int:
         print_accuracies(estimator, task)
     print(f"trained in {seconds:.2f} s")
     return INTERRUPTED if interrupted else 0
+
+
+def parse_digits(values) -> tuple[int, int] | str:
+    """``--digits``: two whole numbers (checked 0-9 by `signviz.data.make_task`), or ``all``.
+
+    Parameters
+    ----------
+    values : sequence of str
+        What followed ``--digits``.
+
+    Returns
+    -------
+    tuple of int or "all"
+    """
+    from signviz.data import ALL_DIGITS
+
+    if list(values) == [ALL_DIGITS]:
+        return ALL_DIGITS
+    try:
+        first, second = (int(value) for value in values)
+    except ValueError:
+        raise UsageError(
+            "--digits takes two digits such as 3 8, or the word all; got " + " ".join(values)
+        ) from None
+    return first, second
+
+
+def confusion(model, task) -> list[list[int]]:
+    """The test set's confusion matrix, ``(n_classes, n_classes)`` as lists: row ``i``
+    counts the test images of label ``i`` by the label the model answered (column)."""
+    from sklearn.metrics import confusion_matrix
+
+    predicted = model.predict(task.x_test)
+    matrix = confusion_matrix(task.y_test, predicted, labels=range(task.n_classes))
+    return matrix.tolist()
 
 
 def check_save_path(arguments) -> None:
@@ -473,6 +537,7 @@ def check_numbers(arguments) -> None:
     for flag, value, integer in (
         ("--iterations", arguments.iterations, True),
         ("--hidden-units", arguments.hidden_units, True),
+        ("--init-scale", arguments.init_scale, False),
         ("--learning-rate", arguments.learning_rate, False),
     ):
         if value is not None and not (math.isfinite(value) and value > 0):
@@ -484,8 +549,12 @@ def check_numbers(arguments) -> None:
         raise UsageError(f"--seed must be a whole number from 0 to 2**32 - 1, got {arguments.seed}")
 
 
-def make_estimator(arguments):
-    """The model named on the command line, with the options given (defaults otherwise)."""
+def make_estimator(arguments, ten_digits: bool = False):
+    """The model named on the command line, with the options given (defaults otherwise).
+
+    With ``ten_digits``, ``logreg`` is softmax regression (same options); the others
+    grow their ten-class form when they see ten labels.
+    """
     options = {}
     if arguments.learning_rate is not None:
         options["learning_rate"] = arguments.learning_rate
@@ -493,11 +562,19 @@ def make_estimator(arguments):
         options["hidden_layer_sizes"] = arguments.layers
     if arguments.hidden_units is not None:
         options["hidden_units"] = arguments.hidden_units
+    if arguments.init_scale is not None:
+        options["init_scale"] = arguments.init_scale
     kind = kinds.get(arguments.model)
     if kind.name == "sklearn":  # the tutorial's settings, not scikit-learn's defaults
         options["max_iter"] = SKLEARN_MAX_ITER
     if kind.name != "logreg":  # the tutorial's logistic regression starts at w = 0.01
         options["random_state"] = arguments.seed
+    if kind.name == "logreg" and ten_digits:
+        from signviz.models.softmax import SoftmaxRegression
+
+        if arguments.iterations is not None:
+            options[kind.length] = arguments.iterations
+        return SoftmaxRegression(**options)
     return kind.build(arguments.iterations, **options)
 
 

@@ -37,6 +37,31 @@ def tiny_data(tmp_path, monkeypatch):
     return str(tmp_path)
 
 
+@pytest.fixture
+def tiny_ten(tmp_path, monkeypatch):
+    """A Kaggle-style X.npy/Y.npy of all ten digits, 12 images each, 8x8 pixels: digit
+    ``d`` lights row ``d % 8`` and, for 8 and 9, column 0 or 7 too, so a linear model
+    can tell all ten apart."""
+    rng = np.random.default_rng(0)
+    images, one_hot = [], []
+    for digit in range(10):
+        for _ in range(12):
+            image = 0.2 * rng.random((8, 8))
+            image[digit % 8, :] += 0.8
+            if digit >= 8:
+                image[:, 7 * (digit - 8)] += 0.8
+            images.append(np.minimum(image, 1.0))
+            row = np.zeros(10)
+            row[KAGGLE_COLUMN_DIGITS.index(digit)] = 1
+            one_hot.append(row)
+    folder = tmp_path / "ten"
+    folder.mkdir()
+    np.save(folder / "X.npy", np.array(images))
+    np.save(folder / "Y.npy", np.array(one_hot))
+    monkeypatch.setenv(LABEL_ORDER_VARIABLE, "kaggle")
+    return str(folder)
+
+
 def run_json(capsys, *arguments):
     assert main(["train", *arguments, "--json"]) == 0
     return json.loads(capsys.readouterr().out)
@@ -47,9 +72,15 @@ def test_train_json_reports_everything(tiny_data, capsys):
     assert set(result) == {
         "model", "digits", "n_train", "n_test", "costs", "train_accuracy",
         "test_accuracy", "seconds", "diverged", "diverged_at", "interrupted",
+        "n_classes", "confusion",
     }  # fmt: skip
     assert result["model"] == "logreg"
     assert result["digits"] == [0, 1]
+    assert result["n_classes"] == 2
+    confusion = np.array(result["confusion"])
+    assert confusion.shape == (2, 2)
+    assert confusion.sum() == 9
+    assert np.trace(confusion) / 9 == pytest.approx(result["test_accuracy"])
     assert (result["n_train"], result["n_test"]) == (51, 9)
     assert len(result["costs"]) == 150
     assert result["costs"][-1] < result["costs"][0]
@@ -78,6 +109,53 @@ def test_train_each_model(tiny_data, capsys, arguments, n_costs):
     if arguments[0] == "sklearn":
         assert (result["n_train"], result["n_test"]) == (42, 18)
         assert result["test_accuracy"] >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("arguments", "model_class"),
+    [
+        (["logreg", "--learning-rate", "0.1", "--iterations", "300"], "SoftmaxRegression"),
+        (["two-layer", "--hidden-units", "12", "--learning-rate", "0.5", "--iterations", "400"],
+         "TwoLayerNetwork"),
+        (["sklearn"], "LogisticRegression"),
+    ],
+    ids=["logreg", "two-layer", "sklearn"],
+)  # fmt: skip
+def test_train_on_all_ten_digits(tiny_ten, capsys, arguments, model_class):
+    result = run_json(capsys, *arguments, "--digits", "all", "--data", tiny_ten)
+    assert result["digits"] == list(range(10))
+    assert result["n_classes"] == 10
+    assert (result["n_train"], result["n_test"]) == (102, 18)
+    confusion = np.array(result["confusion"])
+    assert confusion.shape == (10, 10)
+    # Rows are the true digits: the stratified split keeps one or two test images of each.
+    assert set(confusion.sum(axis=1)) <= {1, 2} and confusion.sum() == 18
+    assert np.trace(confusion) / 18 == pytest.approx(result["test_accuracy"])
+    assert result["test_accuracy"] >= 0.8  # measured: 1.0 for all three; chance is 0.1
+    assert main(["train", *arguments, "--digits", "all", "--data", tiny_ten]) == 0
+    output = capsys.readouterr().out
+    assert f"{arguments[0]} ({model_class}) on all ten digits" in output
+    assert "102 training and 18 test images, 64 pixels each" in output
+
+
+def test_the_ten_digit_split_is_the_same_for_every_model(tiny_ten, capsys):
+    runs = [
+        run_json(capsys, model, "--digits", "all", "--iterations", "2", "--data", tiny_ten)
+        for model in ("logreg", "sklearn")
+    ]
+    totals = [np.array(run["confusion"]).sum(axis=1).tolist() for run in runs]
+    assert totals[0] == totals[1]
+
+
+def test_init_scale_sets_the_size_of_the_initial_weights(tiny_data, capsys):
+    runs = {
+        scale: run_json(capsys, "two-layer", "--iterations", "1", "--init-scale", scale,
+                        "--data", tiny_data)
+        for scale in ("0.01", "3")
+    }  # fmt: skip
+    # Small weights answer about 50 % for every image: a first cost near ln 2.
+    assert runs["0.01"]["costs"][0] == pytest.approx(np.log(2), abs=0.01)
+    assert runs["3"]["costs"][0] > 0.75  # measured 0.80: large weights, confident answers
 
 
 def test_seed_controls_the_split_and_the_initialization(tiny_data, capsys):
@@ -111,6 +189,13 @@ def test_human_readable_output(tiny_data, capsys):
     [
         (["train", "logreg", "--digits", "1", "1"], "differ"),
         (["train", "logreg", "--digits", "1", "12"], "0 to 9"),
+        (["train", "logreg", "--digits", "1"], "--digits takes two digits such as 3 8, or"),
+        (["train", "logreg", "--digits", "1", "2", "3"], "--digits takes two digits"),
+        (["train", "logreg", "--digits", "al"], "--digits takes two digits"),
+        (["train", "logreg", "--digits", "all", "1"], "--digits takes two digits"),
+        (["train", "deep", "--digits", "all"], "--digits all: deep learns two digits only"),
+        (["train", "keras", "--digits", "all"], "--digits all: keras learns two digits only"),
+        (["train", "logreg", "--digits", "all", "--save", "m.npz"], "cannot be saved yet"),
         (["train", "logreg", "--test-size", "1.5"], "--test-size must be between 0 and 1"),
         (["train", "logreg", "--learning-rate", "-1"], "--learning-rate must be a positive"),
         (["train", "logreg", "--learning-rate", "nan"], "--learning-rate must be a positive"),
@@ -118,6 +203,8 @@ def test_human_readable_output(tiny_data, capsys):
         (["train", "sklearn", "--iterations", "-1"], "--iterations must be a positive whole"),
         (["train", "logreg", "--iterations", "0"], "--iterations must be a positive whole"),
         (["train", "two-layer", "--hidden-units", "0"], "--hidden-units must be a positive"),
+        (["train", "two-layer", "--init-scale", "0"], "--init-scale must be a positive number"),
+        (["train", "logreg", "--init-scale", "0.1"], "--init-scale applies to two-layer, deep"),
         (["train", "logreg", "--seed", "-1"], "--seed must be a whole number"),
         (["train", "logreg", "--label-order", "random"], "invalid choice"),
         (["train", "logreg", "--learning-rate", "0", "\r0"], "arguments: \\r0"),

@@ -1,4 +1,4 @@
-"""The Sign Language Digits: find, download, verify and preprocess them; build two-digit tasks.
+"""The Sign Language Digits: find, download, verify and preprocess them; build tasks.
 
 The package follows the path of the data, one module per step:
 
@@ -9,8 +9,8 @@ The package follows the path of the data, one module per step:
   copy is the published one and how it differs;
 - `signviz.data.preprocess`: photos to the tutorial's 64x64 grayscale arrays, cached as
   a ``.npz`` keyed by the images' content; Kaggle's ``X.npy`` + ``Y.npy``;
-- `signviz.data.tasks`: `make_task` picks two digits and splits them into training and
-  test sets as the tutorial does, giving a `Task`;
+- `signviz.data.tasks`: `make_task` picks two digits (or all ten) and splits them into
+  training and test sets as the tutorial does, giving a `Task`;
 - `signviz.data.dataset`: `Dataset`, what `load_dataset` returns, and `DatasetError`.
 
 Everything public is importable from ``signviz.data`` itself.
@@ -37,7 +37,14 @@ from signviz.data.preprocess import (
     PREPROCESSING_VERSION,
     preprocess_image,
 )
-from signviz.data.tasks import MIN_TRAINING_IMAGES_PER_DIGIT, Task, make_task, shuffle_split
+from signviz.data.tasks import (
+    ALL_DIGITS,
+    MIN_TRAINING_IMAGES_PER_DIGIT,
+    Task,
+    make_task,
+    shuffle_split,
+    stratified_split,
+)
 from signviz.data.verify import (
     DATASET_FINGERPRINT,
     compare_with_published,
@@ -47,6 +54,7 @@ from signviz.data.verify import (
 )
 
 __all__ = [
+    "ALL_DIGITS",
     "CACHE_DIR_VARIABLE",
     "DATASET_COMMIT",
     "DATASET_FINGERPRINT",
@@ -74,5 +82,6 @@ __all__ = [
     "preprocess_image",
     "published_files",
     "shuffle_split",
+    "stratified_split",
     "verify_dataset",
 ]

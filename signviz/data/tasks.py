@@ -1,8 +1,8 @@
-"""Two-digit tasks: pick two digits of a `Dataset` and split them as the tutorial does.
+"""Tasks: two digits of a `Dataset` split as the tutorial does, or all ten digits.
 
 `make_task` returns a `Task`: training and test features, labels and images, all
 read-only. `shuffle_split` reproduces scikit-learn's ``train_test_split`` without
-importing scikit-learn.
+importing scikit-learn; the ten-digit task uses a stratified split instead.
 """
 
 import math
@@ -16,22 +16,27 @@ from signviz.validation import is_whole_number
 
 _MIN_IMAGES_PER_DIGIT = 5
 
+#: What ``make_task(digits=ALL_DIGITS)`` takes for the ten-class task.
+ALL_DIGITS = "all"
+TEN_DIGITS = tuple(range(10))
+
 
 @dataclass(frozen=True)
 class Task:
-    """Two digits to tell apart, split into training and test sets.
+    """Digits to tell apart, split into training and test sets.
 
-    The first digit gets label 0 and the second label 1. Features are flattened images
+    Two digits: the first gets label 0 and the second label 1. All ten digits: each
+    image's label is its digit, 0-9. Features are flattened images
     with one row per sample (scikit-learn's orientation); the tutorial's numpy code
     works on the transpose, ``x_train.T`` of shape (n_features, n_train).
 
     Attributes
     ----------
     digits : tuple of int
-        (first, second).
+        (first, second), or the ten digits (0, 1, ..., 9).
     x_train : numpy.ndarray, shape (n_train, n_features), float64 (or float32)
     y_train : numpy.ndarray, shape (n_train,), int64
-        Labels 0 (first digit) or 1 (second digit).
+        Labels 0 (first digit) or 1 (second digit); with ten digits, the digit.
     x_test : numpy.ndarray, shape (n_test, n_features), float64 (or float32)
     y_test : numpy.ndarray, shape (n_test,), int64
     images_train : numpy.ndarray, shape (n_train, height, width), float32
@@ -49,7 +54,7 @@ class Task:
     All arrays are C-contiguous and read-only.
     """
 
-    digits: tuple[int, int]
+    digits: tuple[int, ...]
     x_train: np.ndarray
     y_train: np.ndarray
     x_test: np.ndarray
@@ -93,9 +98,14 @@ class Task:
         return self.images_train.shape[1:]
 
     @property
-    def label_names(self) -> tuple[str, str]:
-        """What labels 0 and 1 stand for, e.g. ``("0", "1")``."""
-        return str(self.digits[0]), str(self.digits[1])
+    def n_classes(self) -> int:
+        """Number of classes: 2 for a pair of digits, 10 for all ten."""
+        return len(self.digits)
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        """What each label stands for, e.g. ``("3", "8")``; ``("0", ..., "9")`` for ten."""
+        return tuple(str(digit) for digit in self.digits)
 
     @property
     def is_fallback(self) -> bool:
@@ -146,7 +156,7 @@ def make_task(
     max_per_digit=205,
     dtype=np.float64,
 ) -> Task:
-    """Pick two digits and split their images into training and test sets.
+    """Pick two digits (or all ten) and split their images into training and test sets.
 
     Takes up to ``max_per_digit`` images of each digit in dataset order, those of the
     first digit (label 0) before those of the second (label 1), then splits them as
@@ -154,11 +164,20 @@ def make_task(
     does (not stratified; see `shuffle_split`). With the real data and digits (0, 1):
     205 + 205 images, 348 for training and 62 for testing, 4096 features each.
 
+    With ``digits="all"`` the task has ten classes and each label is the digit itself.
+    The same cap applies to every digit, and the split is stratified (scikit-learn's
+    ``train_test_split(..., stratify=labels)``): each digit's share of the training
+    and test sets is its share of the task, within one image; the same seed gives the
+    same split. With the real data: 2049 images (digit 9 has only 204), 1741 for
+    training and 308 for testing.
+
     Parameters
     ----------
     dataset : Dataset
-    digits : tuple of int, default (0, 1)
-        Two different digits 0-9: (label 0, label 1).
+    digits : tuple of int or "all", default (0, 1)
+        Two different digits 0-9: (label 0, label 1). Or ``"all"`` for the ten-class
+        task; the ten digits 0-9 in any order mean the same (each label is its digit,
+        so their order does not matter, and ``Task.digits`` lists them sorted).
     test_size : float, default 0.15
         Fraction of the images kept for testing, between 0 and 1.
     random_state : int, default 42
@@ -178,29 +197,34 @@ def make_task(
     Raises
     ------
     ValueError
-        For digits that are not two different whole numbers 0-9, a test_size outside
+        For digits that are neither two different whole numbers 0-9 nor "all" (or the
+        ten digits), a test_size outside
         (0, 1), a max_per_digit below 1, too few images to split, or a split that
         leaves fewer than `MIN_TRAINING_IMAGES_PER_DIGIT` training images of a digit.
     """
-    first, second = _check_digits(digits)
+    digits = _check_digits(digits)
     _check_split_arguments(test_size, random_state, max_per_digit)
     if dtype not in (np.float32, np.float64, "float32", "float64"):
         raise ValueError(f"dtype should be float32 or float64, got {dtype!r}")
-    chosen = [_images_of(dataset, digit, max_per_digit) for digit in (first, second)]
+    chosen = [_images_of(dataset, digit, max_per_digit) for digit in digits]
     indices = np.concatenate(chosen)
-    labels = np.repeat(np.array([0, 1], dtype=np.int64), [len(part) for part in chosen])
+    classes = np.arange(len(digits), dtype=np.int64)  # with ten digits, the digits themselves
+    labels = np.repeat(classes, [len(part) for part in chosen])
     if math.ceil(test_size * len(indices)) >= len(indices):
         raise ValueError(
             f"test_size={test_size} would keep all {len(indices)} images for testing and "
             "none for training; choose a smaller test_size"
         )
-    train, test = shuffle_split(len(indices), test_size, random_state)
-    _check_training_labels(labels[train], (first, second), test_size, random_state)
+    if len(digits) == 2:
+        train, test = shuffle_split(len(indices), test_size, random_state)
+    else:
+        train, test = stratified_split(labels, test_size, random_state)
+    _check_training_labels(labels[train], digits, test_size, random_state)
     images = dataset.images[indices]
     features = images.reshape(len(indices), -1).astype(dtype)
     names = [dataset.names[index] for index in indices]
     return Task(
-        digits=(first, second),
+        digits=digits,
         x_train=features[train],
         y_train=labels[train],
         x_test=features[test],
@@ -232,12 +256,46 @@ def shuffle_split(n_samples: int, test_size: float, random_state: int):
     return permutation[n_test:], permutation[:n_test]
 
 
+def stratified_split(labels: np.ndarray, test_size: float, random_state: int):
+    """Training and test indices that keep each label's share, as scikit-learn splits them.
+
+    ``train_test_split(..., test_size=test_size, random_state=random_state,
+    stratify=labels)`` on the indices: ``ceil(test_size * n_samples)`` go to the test
+    set, and each label's count in either set is within one image of its proportional
+    share. Imports scikit-learn (about a second, the first time).
+
+    Parameters
+    ----------
+    labels : array of int, shape (n_samples,)
+
+    Returns
+    -------
+    train, test : arrays of int
+        Indices into ``labels``.
+    """
+    from sklearn.model_selection import train_test_split
+
+    try:
+        train, test = train_test_split(
+            np.arange(len(labels)),
+            test_size=test_size,
+            random_state=random_state,
+            stratify=labels,
+        )
+    except ValueError as error:  # too few images of a digit to put one on each side
+        raise ValueError(
+            f"cannot split with test_size={test_size} keeping every digit on both sides "
+            f"({error}); choose another test_size"
+        ) from None
+    return train, test
+
+
 MIN_TRAINING_IMAGES_PER_DIGIT = 2
 """A task whose training set has fewer images of either digit is refused."""
 
 
 def _check_training_labels(labels: np.ndarray, digits, test_size, random_state) -> None:
-    counts = np.bincount(labels, minlength=2)
+    counts = np.bincount(labels, minlength=len(digits))
     for label, (digit, count) in enumerate(zip(digits, counts, strict=True)):
         if count < MIN_TRAINING_IMAGES_PER_DIGIT:
             raise ValueError(
@@ -248,7 +306,13 @@ def _check_training_labels(labels: np.ndarray, digits, test_size, random_state) 
             )
 
 
-def _check_digits(digits) -> tuple[int, int]:
+def _check_digits(digits) -> tuple[int, ...]:
+    if isinstance(digits, str):
+        if digits != ALL_DIGITS:
+            raise ValueError(f'digits should be a pair such as (0, 1) or "all", got {digits!r}')
+        return TEN_DIGITS
+    if _is_all_ten(digits):
+        return TEN_DIGITS
     try:
         first, second = digits
     except (TypeError, ValueError):
@@ -259,6 +323,18 @@ def _check_digits(digits) -> tuple[int, int]:
     if first == second:
         raise ValueError(f"the two digits should differ, got {first} twice")
     return int(first), int(second)
+
+
+def _is_all_ten(digits) -> bool:
+    try:
+        values = list(digits)
+    except TypeError:
+        return False
+    return (
+        len(values) == 10
+        and all(is_whole_number(value) for value in values)
+        and (sorted(int(value) for value in values) == list(TEN_DIGITS))
+    )
 
 
 def _check_split_arguments(test_size, random_state, max_per_digit):

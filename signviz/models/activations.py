@@ -1,4 +1,4 @@
-"""Activation functions and the binary cross-entropy, each beside its derivative.
+"""Activation functions and the cross-entropies, each beside its derivative.
 
 Every activation is written as a pair, micrograd-style: ``forward(z)`` gives the
 activation ``a = g(z)``; ``derivative(a)`` gives ``g'(z)`` computed from the output
@@ -86,3 +86,68 @@ def binary_cross_entropy(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     Its derivative with respect to ``z`` is simply ``sigmoid(z) - y``.
     """
     return np.logaddexp(0.0, z) - y * z
+
+
+def softmax(z: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Turn scores into probabilities that sum to 1 along ``axis``: ``exp(z) / sum(exp(z))``.
+
+    The largest score is subtracted first: the result is the same (the factor
+    ``exp(-max)`` cancels) but no ``exp`` can overflow, whatever the scores.
+
+    Parameters
+    ----------
+    z : array, e.g. shape (n_classes, m)
+        Scores (logits), one row per class when ``axis=0``.
+    axis : int, default 0
+
+    Returns
+    -------
+    array of the shape of ``z``
+    """
+    shifted = np.exp(z - z.max(axis=axis, keepdims=True))
+    return shifted / shifted.sum(axis=axis, keepdims=True)
+
+
+def categorical_cross_entropy(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-sample loss ``-sum_k y_k log(y_hat_k)`` with ``y_hat = softmax(z)`` over rows.
+
+    Like `binary_cross_entropy`, written with the logits so that it is finite for any
+    ``z``: ``log(y_hat_k) = z_k - log(sum_j exp(z_j))``, with the log-sum-exp taken
+    after subtracting the largest score. Its derivative with respect to ``z`` is
+    ``softmax(z) - y``.
+
+    Parameters
+    ----------
+    z : array of shape (n_classes, m)
+    y : array of shape (n_classes, m)
+        One-hot labels: column ``i`` has a 1 in the row of image ``i``'s class.
+
+    Returns
+    -------
+    array of shape (m,)
+    """
+    top = z.max(axis=0)
+    log_sum = top + np.log(np.exp(z - top).sum(axis=0))
+    return log_sum - (y * z).sum(axis=0)
+
+
+def output_probabilities(z: np.ndarray) -> np.ndarray:
+    """What an output layer of logits ``z`` (one row per unit, one column per image) says.
+
+    One row: a sigmoid unit, the probability of label 1. Several rows: a softmax, the
+    probability of each class.
+    """
+    return sigmoid(z) if len(z) == 1 else softmax(z, axis=0)
+
+
+def output_cost(z: np.ndarray, y: np.ndarray) -> float:
+    """The mean cross-entropy of output logits ``z`` against targets ``y``, both (units, m).
+
+    One row: binary cross-entropy of a sigmoid output (``y`` holds 0/1 labels). Several
+    rows: categorical cross-entropy of a softmax (``y`` is one-hot). Either way its
+    gradient with respect to ``z`` is ``(output_probabilities(z) - y) / m``.
+    """
+    m = z.shape[1]
+    if len(z) == 1:
+        return float(binary_cross_entropy(z, y).sum() / m)
+    return float(categorical_cross_entropy(z, y).sum() / m)

@@ -7,9 +7,10 @@ stopped, so a page can train a few iterations, redraw, and go on (or stop). Lear
 state ends with an underscore: ``cost_history_``, ``n_iter_``, ``diverged_``...
 
 Shapes follow scikit-learn: ``X`` is ``(n_samples, n_features)``, one flattened image
-per row, and ``y`` is ``(n_samples,)`` of 0/1 labels. The tutorial's numpy code works
-on the transpose, ``(n_features, n_samples)``; the kernels in each model take
-``X.T`` (a view, no copy) so that their lines read like the tutorial's.
+per row, and ``y`` is ``(n_samples,)`` of 0/1 labels (or 0 to 9 for the models that
+tell several classes apart: their output layer is a softmax, one unit per class).
+The tutorial's numpy code works on the transpose, ``(n_features, n_samples)``; the
+kernels in each model take ``X.T`` (a view, no copy) so that their lines read like the tutorial's.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
 
-from signviz.models.activations import sigmoid
+from signviz.models.activations import sigmoid, softmax
 from signviz.resources import check_memory, network_memory
-from signviz.validation import check_whole_number
+from signviz.validation import check_whole_number, is_whole_number
 
 #: Training counts as diverged once the cost exceeds this many times the cost of the
 #: initial parameters (or ln 2, the cost of guessing 50 % for every image, whichever is
@@ -31,7 +32,7 @@ DIVERGENCE_FACTOR = 10.0
 
 
 class GradientModel(ClassifierMixin, BaseEstimator):
-    """Base class of the from-scratch binary classifiers (labels 0 and 1).
+    """Base class of the from-scratch classifiers (labels 0 and 1, or 0 to K - 1).
 
     The base holds what every model shares: the checks on the data, the loop that
     records the cost and stops a diverging run, `partial_fit` and `train_steps`. A
@@ -47,9 +48,18 @@ class GradientModel(ClassifierMixin, BaseEstimator):
     - ``_check_hyperparameters()``: raise ``ValueError`` for an invalid setting;
     - ``_layer_sizes(n_features)``: units of each layer, input first, for the memory
       estimate that `fit` checks before creating any parameter;
-    - ``_output_logit(X)`` and ``_input_gradient(X)``: ``z`` of the output unit,
-      ``(n_samples,)``, and its derivative with respect to each pixel.
+    - ``_output_logit(X)`` and ``_input_gradient(X, units)``: ``z`` of the output
+      layer, ``(n_samples,)`` for one output unit or ``(n_samples, n_units)``, and the
+      derivative of one unit's ``z`` with respect to each pixel (``units``, one per
+      image, is None when there is a single output unit).
+
+    A model that can tell more than two classes apart sets ``_multiclass = True`` and
+    sizes its output layer with `_output_units`; the base turns labels into the targets
+    of that layer (`_targets`) and its logits into probabilities and answers.
     """
+
+    #: Whether the model accepts labels beyond 0 and 1 (a softmax output).
+    _multiclass = False
 
     #: The hyperparameter that says how many iterations ``fit`` runs.
     _iterations_parameter = "n_iterations"
@@ -170,31 +180,107 @@ class GradientModel(ClassifierMixin, BaseEstimator):
             return self._forward_backward(X, y)
 
     def decision_function(self, X) -> np.ndarray:
-        """The output unit's ``z`` for each sample, ``(n_samples,)``: positive means label 1."""
+        """The output layer's ``z`` for each sample.
+
+        Returns
+        -------
+        array of shape (n_samples,) or (n_samples, n_classes)
+            One output unit (two classes): its ``z``, positive means label 1. A softmax
+            output: one score per class, the largest is the answer.
+        """
         X = self._check_prediction_data(X)
         with np.errstate(over="ignore", invalid="ignore"):
             return self._output_logit(X)
 
-    def input_gradient(self, X) -> np.ndarray:
-        """How the output's ``z`` responds to each pixel, ``(n_samples, n_features)``.
+    def input_gradient(self, X, label: int | None = None) -> np.ndarray:
+        """How an output's ``z`` responds to each pixel, ``(n_samples, n_features)``.
 
-        Entry ``[i, j]`` is the derivative of ``decision_function(X)[i]`` with respect to
-        pixel ``j`` of image ``i``: where brightening a pixel would push the answer
-        towards label 1 (positive) or label 0 (negative). It is taken on ``z`` rather
-        than on the probability, whose slope vanishes for confident answers.
+        One output unit: entry ``[i, j]`` is the derivative of
+        ``decision_function(X)[i]`` with respect to pixel ``j`` of image ``i``: where
+        brightening a pixel would push the answer towards label 1 (positive) or label
+        0 (negative). A softmax output: the derivative of the score of class ``label``
+        (by default, of the class each image is predicted to be), where brightening
+        would make that class more (positive) or less likely. It is taken on ``z``
+        rather than on the probability, whose slope vanishes for confident answers.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features)
+        label : int, optional
+            The class whose score to differentiate (models with a softmax output only).
         """
         X = self._check_prediction_data(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._input_gradient(X)
+            if self._output_units() == 1:
+                if label is not None:
+                    raise ValueError(
+                        "label applies to models with one output per class; this model has "
+                        "one output unit, whose z speaks for label 1."
+                    )
+                return self._input_gradient(X, None)
+            if label is None:
+                units = np.argmax(self._output_logit(X), axis=1)
+            else:
+                units = np.full(len(X), self._check_label(label))
+            return self._input_gradient(X, units)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Probabilities of label 0 and label 1, ``(n_samples, 2)``; column 1 is ``y_hat``."""
-        probability = sigmoid(self.decision_function(X))
-        return np.column_stack([1.0 - probability, probability])
+        """Probability of each class, ``(n_samples, n_classes)``; rows sum to 1.
+
+        With two classes and one output unit, column 1 is the tutorial's ``y_hat``.
+        """
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            probability = sigmoid(z)
+            return np.column_stack([1.0 - probability, probability])
+        return softmax(z, axis=1)
 
     def predict(self, X) -> np.ndarray:
-        """Predicted labels, ``(n_samples,)``: 1 where ``y_hat > 0.5``, as the tutorial."""
-        return (self.predict_proba(X)[:, 1] > 0.5).astype(np.int64)
+        """Predicted labels, ``(n_samples,)``.
+
+        One output unit: 1 where ``y_hat > 0.5``, as the tutorial. A softmax output:
+        the most probable class.
+        """
+        probabilities = self.predict_proba(X)
+        if self._output_units() == 1:
+            return (probabilities[:, 1] > 0.5).astype(np.int64)
+        return np.argmax(probabilities, axis=1).astype(np.int64)
+
+    @property
+    def n_classes_(self) -> int:
+        """Number of classes the model tells apart (2 for the tutorial's task)."""
+        self._check_fitted()
+        return len(self.classes_)
+
+    def _output_units(self) -> int:
+        """Units of the output layer: one sigmoid unit for two classes, else one per class.
+
+        Before training (for `memory_estimate`), two classes are assumed.
+        """
+        n_classes = len(getattr(self, "classes_", (0, 1)))
+        return 1 if n_classes == 2 else n_classes
+
+    def _targets(self, y: np.ndarray) -> np.ndarray:
+        """What the output layer should say, ``(n_units, m)``: the labels as a row for one
+        sigmoid unit, one-hot columns (a 1 in the row of each image's class) for a softmax.
+        """
+        n_units = self._output_units()
+        if n_units == 1:
+            return y[np.newaxis, :]
+        return (np.arange(n_units)[:, np.newaxis] == y).astype(y.dtype)
+
+    @staticmethod
+    def _logits_by_sample(z: np.ndarray) -> np.ndarray:
+        """Output logits ``(n_units, m)`` as `decision_function` gives them: ``(m,)`` for
+        one unit, else ``(m, n_units)``."""
+        return z[0] if len(z) == 1 else z.T
+
+    def _check_label(self, label) -> int:
+        if not (is_whole_number(label) and 0 <= label < len(self.classes_)):
+            raise ValueError(
+                f"label must be a class from 0 to {len(self.classes_) - 1}, got {label!r}."
+            )
+        return int(label)
 
     # -- reporting -------------------------------------------------------------------
 
@@ -235,6 +321,7 @@ class GradientModel(ClassifierMixin, BaseEstimator):
 
     def _start(self, X: np.ndarray, y: np.ndarray) -> None:
         n_features = X.shape[1]
+        self.classes_ = np.arange(_class_count(y))  # sizes the output layer
         hidden = tuple(self._layer_sizes(n_features)[1:-1])
         check_memory(
             self.memory_estimate(len(X), n_features, X.dtype.itemsize),
@@ -242,15 +329,15 @@ class GradientModel(ClassifierMixin, BaseEstimator):
             + (f" with hidden layers {hidden}" if hidden else "")
             + f" on {len(X)} images of {n_features} pixels",
         )
-        self._reset_state(n_features, X.dtype)
+        self._reset_state(n_features, X.dtype, _class_count(y))
         self._initialize(n_features)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.initial_cost_ = self._forward_backward(X, y)[0]
 
-    def _reset_state(self, n_features: int, dtype) -> None:
+    def _reset_state(self, n_features: int, dtype, n_classes: int = 2) -> None:
         """The learned state of a model that has taken no step yet (parameters aside)."""
         self.n_features_in_ = n_features
-        self.classes_ = np.array([0, 1])
+        self.classes_ = np.arange(n_classes)
         self.dtype_ = np.dtype(dtype)
         self.cost_history_: list[float] = []
         self.n_iter_ = 0
@@ -298,8 +385,24 @@ class GradientModel(ClassifierMixin, BaseEstimator):
             )
         if len(y) == 0:
             raise ValueError("Cannot train on zero images.")
-        if not np.isin(y, (0, 1)).all():
-            raise ValueError("Labels must be 0 or 1 (this is a binary classifier).")
+        if not self._multiclass:
+            if not np.isin(y, (0, 1)).all():
+                raise ValueError(
+                    "Labels must be 0 or 1 (this is a binary classifier; for more classes "
+                    "use SoftmaxRegression or TwoLayerNetwork)."
+                )
+        elif not (
+            np.issubdtype(y.dtype, np.number)
+            and np.isfinite(y).all()
+            and (y == np.round(y)).all()
+            and (y >= 0).all()
+        ):
+            raise ValueError("Labels must be whole numbers 0, 1, 2, ... (one per class).")
+        elif not starting and (y >= len(self.classes_)).any():
+            raise ValueError(
+                f"Labels must be 0 to {len(self.classes_) - 1}: the model was trained on "
+                f"{len(self.classes_)} classes, got label {int(y.max())}."
+            )
         return X, y.astype(X.dtype)
 
     def _check_fitted(self) -> None:
@@ -339,6 +442,11 @@ class GradientModel(ClassifierMixin, BaseEstimator):
         if not np.isfinite(X).all():
             raise ValueError("X contains NaN or infinite values.")
         return X
+
+
+def _class_count(y: np.ndarray) -> int:
+    """Classes of labels ``y`` (checked whole numbers from 0): at least 2, up to the largest."""
+    return max(2, int(y.max()) + 1)
 
 
 def layer_parameters(weights: list, biases: list) -> dict[str, np.ndarray]:

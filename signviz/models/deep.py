@@ -242,7 +242,7 @@ class DeepNetwork(GradientModel):
     def _output_logit(self, X: np.ndarray) -> np.ndarray:
         return forward(self.weights_, self.biases_, X.T, self._g)[1][0]
 
-    def _input_gradient(self, X: np.ndarray) -> np.ndarray:
+    def _input_gradient(self, X: np.ndarray, units=None) -> np.ndarray:
         activations, _ = forward(self.weights_, self.biases_, X.T, self._g)
         dZ = np.ones((1, len(X)), dtype=X.dtype)  # d z_out / d z_out
         for layer in reversed(range(1, len(self.weights_))):

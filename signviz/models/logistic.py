@@ -139,5 +139,5 @@ class LogisticRegressionGD(GradientModel):
     def _output_logit(self, X: np.ndarray) -> np.ndarray:
         return X @ self.coef_[0] + self.intercept_[0]
 
-    def _input_gradient(self, X: np.ndarray) -> np.ndarray:
+    def _input_gradient(self, X: np.ndarray, units=None) -> np.ndarray:
         return np.broadcast_to(self.coef_, X.shape).copy()  # z = w . x + b: its slope is w

@@ -6,6 +6,10 @@ numbers (one per hidden unit); the output unit is a logistic regression on those
     Z1 = W1 X + b1,   A1 = g(Z1)          hidden layer, g = tanh by default
     Z2 = W2 A1 + b2,  A2 = sigmoid(Z2)    output: the probability of label 1
 
+With more than two classes (all ten digits) the output layer has one unit per class
+and a softmax, ``A2 = softmax(Z2)``: a softmax regression on the hidden units. ``Y``
+is then one-hot, one row per class, and backward propagation is the same lines.
+
 Backward propagation applies the chain rule layer by layer, from the cost back::
 
     dZ2 = A2 - Y
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from signviz.models.activations import binary_cross_entropy, get_activation, sigmoid
+from signviz.models.activations import get_activation, output_cost, output_probabilities
 from signviz.models.base import GradientModel, layer_parameters
 from signviz.validation import check_positive
 
@@ -37,8 +41,9 @@ INITIALIZATIONS = ("random", "zeros")
 def forward(W1, b1, W2, b2, X, g):
     """Forward propagation in the tutorial's notation.
 
-    Shapes: ``W1 (h, n)``, ``b1 (h, 1)``, ``W2 (1, h)``, ``b2 (1, 1)``, ``X (n, m)``
-    with the images as columns; returns ``A1 (h, m)`` and the logit ``Z2 (1, m)``.
+    Shapes: ``W1 (h, n)``, ``b1 (h, 1)``, ``W2 (k, h)``, ``b2 (k, 1)``, ``X (n, m)``
+    with the images as columns, ``k`` output units (1, or one per class); returns
+    ``A1 (h, m)`` and the logits ``Z2 (k, m)``.
     """
     A1 = g.forward(W1 @ X + b1)
     Z2 = W2 @ A1 + b2
@@ -48,8 +53,11 @@ def forward(W1, b1, W2, b2, X, g):
 def backward(W2, A1, A2, X, Y, g):
     """Backward propagation: the gradients of the mean cross-entropy.
 
-    Takes the values the forward pass computed (``A1 (h, m)``, ``A2 (1, m)``) and the
-    labels ``Y (1, m)``; returns ``dW1 (h, n), db1 (h, 1), dW2 (1, h), db2 (1, 1)``.
+    Takes the values the forward pass computed (``A1 (h, m)``, ``A2 (k, m)``) and the
+    targets ``Y (k, m)`` (labels, or one-hot for a softmax); returns
+    ``dW1 (h, n), db1 (h, 1), dW2 (k, h), db2 (k, 1)``. The same lines serve a sigmoid
+    output with binary cross-entropy and a softmax with categorical cross-entropy: for
+    both, the cost's slope with respect to ``Z2`` is ``A2 - Y``.
     """
     m = X.shape[1]
     dZ2 = A2 - Y
@@ -63,6 +71,10 @@ def backward(W2, A1, A2, X, Y, g):
 
 class TwoLayerNetwork(GradientModel):
     """The tutorial's two-layer network: ``hidden_units`` tanh units and a sigmoid output.
+
+    Trained on labels 0 to K - 1 with K > 2 (all ten digits), its output layer is a
+    softmax with one unit per class; with two classes it is the tutorial's one sigmoid
+    unit.
 
     Parameters
     ----------
@@ -86,9 +98,12 @@ class TwoLayerNetwork(GradientModel):
     weights_ : list of two arrays
         ``[W1, W2]``: ``W1`` of shape (hidden_units, n_features), whose row ``j`` holds
         the weight of every pixel into hidden unit ``j``, and ``W2`` of shape
-        (1, hidden_units). The same scheme as :class:`~signviz.models.DeepNetwork`.
+        (1, hidden_units), or (n_classes, hidden_units) for more than two classes. The
+        same scheme as :class:`~signviz.models.DeepNetwork`.
     biases_ : list of two arrays
-        ``[b1, b2]``, of shapes (hidden_units, 1) and (1, 1).
+        ``[b1, b2]``, of shapes (hidden_units, 1) and (1, 1) (or (n_classes, 1)).
+    classes_ : array of int
+        The labels it tells apart, ``0 .. n_classes - 1``.
     cost_history_, n_iter_, gradient_norm_, diverged_, diverged_at_
         As in :class:`~signviz.models.LogisticRegressionGD`.
     """
@@ -139,13 +154,16 @@ class TwoLayerNetwork(GradientModel):
                 f"initialization must be one of {INITIALIZATIONS}, got {self.initialization!r}."
             )
 
+    _multiclass = True
+
     def _layer_sizes(self, n_features: int) -> list[int]:
-        return [n_features, int(self.hidden_units), 1]
+        return [n_features, int(self.hidden_units), self._output_units()]
 
     def _initialize(self, n_features: int) -> None:
         rng = np.random.default_rng(self.random_state)
         self.weights_ = []
-        for shape in [(self.hidden_units, n_features), (1, self.hidden_units)]:
+        n_out = self._output_units()
+        for shape in [(self.hidden_units, n_features), (n_out, self.hidden_units)]:
             if self.initialization == "zeros":
                 weights = np.zeros(shape)
             else:
@@ -153,7 +171,7 @@ class TwoLayerNetwork(GradientModel):
             self.weights_.append(weights.astype(self.dtype_))
         self.biases_ = [
             np.zeros((self.hidden_units, 1), dtype=self.dtype_),
-            np.zeros((1, 1), dtype=self.dtype_),
+            np.zeros((n_out, 1), dtype=self.dtype_),
         ]
 
     def named_parameters(self) -> dict[str, np.ndarray]:
@@ -173,20 +191,21 @@ class TwoLayerNetwork(GradientModel):
     def _forward_backward(self, X, y):
         g = get_activation(self.activation)
         A1, Z2 = self._forward(X)  # forward propagation
-        Y = y[np.newaxis, :]
-        cost = binary_cross_entropy(Z2, Y).sum() / len(y)
-        dW1, db1, dW2, db2 = backward(self.weights_[1], A1, sigmoid(Z2), X.T, Y, g)
-        return float(cost), {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+        Y = self._targets(y)  # (1, m) labels, or (n_classes, m) one-hot
+        cost = output_cost(Z2, Y)
+        dW1, db1, dW2, db2 = backward(self.weights_[1], A1, output_probabilities(Z2), X.T, Y, g)
+        return cost, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
     def _forward(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         (W1, W2), (b1, b2) = self.weights_, self.biases_
         return forward(W1, b1, W2, b2, X.T, get_activation(self.activation))
 
     def _output_logit(self, X: np.ndarray) -> np.ndarray:
-        return self._forward(X)[1][0]
+        return self._logits_by_sample(self._forward(X)[1])
 
-    def _input_gradient(self, X: np.ndarray) -> np.ndarray:
+    def _input_gradient(self, X: np.ndarray, units=None) -> np.ndarray:
         W1, W2 = self.weights_
         A1, _ = self._forward(X)
         slopes = get_activation(self.activation).derivative(A1)  # (h, m)
-        return (W2.T * slopes).T @ W1  # (m, n)
+        out = W2.T if units is None else W2[units].T  # (h, 1), or (h, m): each image's unit
+        return (out * slopes).T @ W1  # (m, n)
