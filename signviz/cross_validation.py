@@ -9,8 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 #: The tutorial's number of folds: ``cross_val_score(..., cv=3)``.
 N_FOLDS = 3
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Accuracy of each fold (fractions), with their mean and standard deviation."""
+
+    fold_accuracies: tuple[float, ...]
+
+    @property
+    def mean(self) -> float:
+        """The mean accuracy (a fraction)."""
+        return float(np.mean(self.fold_accuracies))
+
+    @property
+    def std(self) -> float:
+        """The standard deviation of the accuracies (a fraction), numpy's ``std()``."""
+        return float(np.std(self.fold_accuracies))
 
 
 @dataclass(frozen=True)
@@ -111,7 +130,7 @@ def run(job, network, X, y, n_folds: int = N_FOLDS):
 
     Returns
     -------
-    signviz.models.keras_network.CrossValidation
+    CrossValidation
         The accuracy of each fold finished.
     """
     from signviz.models.keras_network import cross_validate

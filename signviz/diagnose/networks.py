@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from signviz.cross_validation import CrossValidation
 from signviz.diagnose.curves import (
     CHANCE_COST,
     cost_jumps,
@@ -423,28 +424,17 @@ def keras_stuck(
 
 
 @dataclass(frozen=True)
-class CrossValidationSummary:
+class CrossValidationSummary(CrossValidation):
     """Folds, mean and spread of a cross-validation, in percent.
 
     Attributes
     ----------
-    kind : {"summary"}
     fold_accuracies : tuple of float
         Fractions, one per fold.
+    kind : {"summary"}
     """
 
-    kind: str
-    fold_accuracies: tuple[float, ...]
-
-    @property
-    def mean(self) -> float:
-        """The mean accuracy (a fraction)."""
-        return float(np.mean(self.fold_accuracies))
-
-    @property
-    def std(self) -> float:
-        """The standard deviation of the accuracies (a fraction), numpy's ``std()``."""
-        return float(np.std(self.fold_accuracies))
+    kind: str = "summary"
 
     def labels(self) -> dict[str, str]:
         """Metric label -> value, every one in percent."""
@@ -477,7 +467,7 @@ def cross_validation_summary(fold_accuracies) -> CrossValidationSummary:
     values = tuple(float(value) for value in fold_accuracies)
     if not values or any(not 0 <= value <= 1 for value in values):
         raise ValueError(f"Fold accuracies must be fractions between 0 and 1, got {values}.")
-    return CrossValidationSummary("summary", values)
+    return CrossValidationSummary(values)
 
 
 # -- a blank explanation map -----------------------------------------------------------

@@ -25,7 +25,6 @@ import os
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter quiet
 
@@ -36,6 +35,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import check_cv
 
+from signviz.cross_validation import CrossValidation
 from signviz.models.activations import ACTIVATIONS
 from signviz.models.options import KERAS_INITIALIZERS, KERAS_OPTIMIZERS
 from signviz.resources import check_memory, network_memory
@@ -475,21 +475,6 @@ class KerasNetwork(ClassifierMixin, BaseEstimator):
             hidden = layer(hidden)
         output = self.model_.layers[-1]
         return tf.matmul(hidden, output.kernel) + output.bias
-
-
-@dataclass(frozen=True)
-class CrossValidation:
-    """Accuracy of each fold, with their mean and standard deviation."""
-
-    fold_accuracies: tuple[float, ...]
-
-    @property
-    def mean(self) -> float:
-        return float(np.mean(self.fold_accuracies))
-
-    @property
-    def std(self) -> float:
-        return float(np.std(self.fold_accuracies))
 
 
 def cross_validate(
